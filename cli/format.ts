@@ -1,0 +1,53 @@
+import type { ArticleListing, SourceMatch } from '../retrieval/engine.ts';
+import type { IngestReport } from '../retrieval/ingest.ts';
+import type { Summary } from '../retrieval/summary.ts';
+import type { Answer, ArticleMeta, Passage } from '../retrieval/types.ts';
+
+/** "Title — Author, Source, 2024-05-24" with the parts that are known. */
+export function citation(a: ArticleMeta): string {
+  const by = [a.author, a.source && a.source !== a.author ? a.source : null, a.date].filter(Boolean).join(', ');
+  return by ? `${a.title} — ${by}` : a.title;
+}
+
+export function passageToJson(p: Passage) {
+  const { id, title, author, source, date } = p.article;
+  return { quote: p.quote, score: p.score, paragraph: p.paragraph, article: { id, title, author, source, date } };
+}
+
+export function answerToJson(a: Answer) {
+  return { question: a.question, answered: a.answered, passages: a.passages.map(passageToJson) };
+}
+
+export function formatAnswer(a: Answer): string {
+  if (!a.answered) return `Nothing reliable found in the corpus for "${a.question}".`;
+  return a.passages
+    .map((p, i) => `${i + 1}. “${p.quote}”\n   — ${citation(p.article)}, paragraph ${p.paragraph}${p.section ? ` (${p.section})` : ''} [score ${p.score.toFixed(2)}]`)
+    .join('\n\n');
+}
+
+export function formatSummary(s: Summary): string {
+  const lines = [citation(s.article)];
+  if (s.standfirst) lines.push(`  ${s.standfirst}`);
+  lines.push('');
+  for (const x of s.sentences) lines.push(`• ${x.text} [¶${x.paragraph}]`);
+  return lines.join('\n');
+}
+
+export function formatSources(query: string, matches: SourceMatch[]): string {
+  if (!matches.length) return `No article covers "${query}".`;
+  return matches.map((m, i) => `${i + 1}. ${citation(m.article)}\n   “${m.passage.quote}” (¶${m.passage.paragraph})`).join('\n');
+}
+
+export function formatArticles(list: ArticleListing[]): string {
+  return list.map((a, i) => `${String(i + 1).padStart(3)}. ${citation(a)} (${a.paragraphs} paragraphs) [${a.id}]`).join('\n');
+}
+
+export function formatReport(r: IngestReport): string {
+  const parts = [
+    `${r.articles} articles from ${r.files} files, ${r.chunks} chunks`,
+    r.changed ? `${r.added.length} added, ${r.updated.length} updated, ${r.removed.length} removed, ${r.unchanged} unchanged; ${r.embedded} chunks embedded` : 'nothing changed',
+  ];
+  if (r.modelChanged) parts.push('embedding model changed: everything re-embedded');
+  if (r.warnings.length) parts.push(`${r.warnings.length} file warnings`);
+  return parts.join('; ');
+}

@@ -1,0 +1,113 @@
+import 'dotenv/config';
+import { parseArgs } from 'node:util';
+import { Engine, type Log } from '../retrieval/engine.ts';
+import { UserError } from '../retrieval/errors.ts';
+import { settingsFromEnv } from '../retrieval/settings.ts';
+import type { Filters } from '../retrieval/types.ts';
+import { runChat } from './chat.ts';
+import { answerToJson, formatAnswer, formatArticles, formatReport, formatSources, formatSummary } from './format.ts';
+import { progressReporter } from './progress.ts';
+
+const USAGE = `Usage: npm run --silent cli -- <command>
+
+  ingest [dir]                          (re)build the index from a folder (default: the bundled corpus)
+  ask [--json] [--author A] [--source S] [--since YYYY-MM-DD] [--until YYYY-MM-DD] "question" ["question" ...]
+  summary [--json] "<article title or id>"
+  sources [--json] "query"
+  articles [--json]
+  chat                                  interactive questions, answered as the bot does`;
+
+export const log: Log = (level, msg) => process.stderr.write(`${level === 'info' ? '' : `${level}: `}${msg}\n`);
+
+function checkDate(name: string, v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v))) throw new UserError(`--${name} needs a date as YYYY-MM-DD (got "${v}").`);
+  return v;
+}
+
+export async function openEngine(): Promise<Engine> {
+  const engine = await Engine.open(settingsFromEnv(), log);
+  if (!engine.ready || engine.modelMismatch) {
+    log('info', engine.ready ? 'The index was built by another embedding model; re-embedding the corpus…' : `Building the index from ${engine.settings.corpusDir}…`);
+    const p = progressReporter();
+    const report = await engine.ensureIndex(p.onProgress).finally(p.stop);
+    if (report) log('info', `Index ready: ${formatReport(report)}.`);
+  }
+  return engine;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      author: { type: 'string' },
+      source: { type: 'string' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+    },
+  });
+  const print = (s: string) => process.stdout.write(`${s}\n`);
+  switch (command) {
+    case 'ingest': {
+      const engine = await Engine.open(settingsFromEnv(), log);
+      const p = progressReporter();
+      const report = await engine.ingest(positionals[0], p.onProgress).finally(p.stop);
+      print(values.json ? JSON.stringify(report) : `Index ready: ${formatReport(report)}.`);
+      return;
+    }
+    case 'ask': {
+      if (!positionals.length) throw new UserError('ask needs a question, e.g. npm run --silent cli -- ask "Who runs Britain\'s railways?"');
+      const filters: Filters = { author: values.author, source: values.source, since: checkDate('since', values.since), until: checkDate('until', values.until) };
+      const engine = await openEngine();
+      for (const q of positionals) {
+        const answer = await engine.ask(q, { filters, limit: 5 });
+        print(values.json ? JSON.stringify(answerToJson(answer)) : `Q: ${answer.question}\n${formatAnswer(answer)}\n`);
+      }
+      return;
+    }
+    case 'summary': {
+      if (!positionals[0]) throw new UserError('summary needs an article title or id; `articles` lists them.');
+      const engine = await openEngine();
+      const s = await engine.summary(positionals.join(' '));
+      print(values.json ? JSON.stringify(s) : formatSummary(s));
+      return;
+    }
+    case 'sources': {
+      if (!positionals[0]) throw new UserError('sources needs a query, e.g. sources "Rafah"');
+      const engine = await openEngine();
+      const q = positionals.join(' ');
+      const matches = await engine.sources(q);
+      print(values.json ? JSON.stringify(matches.map((m) => ({ ...m.article, quote: m.passage.quote, paragraph: m.passage.paragraph, score: m.passage.score }))) : formatSources(q, matches));
+      return;
+    }
+    case 'articles': {
+      const engine = await openEngine();
+      const list = engine.articles();
+      print(values.json ? JSON.stringify(list) : formatArticles(list));
+      return;
+    }
+    case 'chat':
+      await runChat(await openEngine());
+      return;
+    case undefined:
+    case 'help':
+    case '--help':
+      print(USAGE);
+      return;
+    default:
+      throw new UserError(`Unknown command "${command}".\n\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  if (e instanceof UserError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`Error: ${(e as Error).message}\n`);
+    process.exitCode = 1;
+  }
+});

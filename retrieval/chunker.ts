@@ -1,0 +1,63 @@
+import { sentenceSpans, type Span } from './text.ts';
+import type { Article, Chunk } from './types.ts';
+
+export interface ChunkOptions {
+  countTokens: (text: string) => number;
+  /** Hard limit: the model's window. */
+  maxTokens: number;
+  /** Preferred size; paragraphs longer than this are split at sentence boundaries. */
+  targetTokens?: number;
+}
+
+/** Splits a span longer than `max` tokens at word boundaries. */
+function splitLong(text: string, span: Span, max: number, count: (t: string) => number): Span[] {
+  const out: Span[] = [];
+  const re = /\S+/g;
+  re.lastIndex = span.start;
+  let start = span.start;
+  let end = span.start;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) && m.index < span.end) {
+    const wordEnd = Math.min(m.index + m[0].length, span.end);
+    if (end > start && count(text.slice(start, wordEnd)) > max) {
+      out.push({ start, end });
+      start = m.index;
+    }
+    end = wordEnd;
+  }
+  if (end > start) out.push({ start, end });
+  return out;
+}
+
+/**
+ * Paragraph- and sentence-aware chunks: a paragraph that fits is one chunk; a longer one is cut
+ * into runs of whole sentences near `targetTokens`, each overlapping the previous by one sentence.
+ * No chunk crosses a paragraph, so every chunk cites exactly one paragraph.
+ */
+export function chunkArticle(article: Article, opts: ChunkOptions): Chunk[] {
+  const max = opts.maxTokens;
+  const target = Math.min(opts.targetTokens ?? 128, max);
+  const chunks: Chunk[] = [];
+  const push = (p: number, start: number, end: number) =>
+    chunks.push({ id: `${article.id}#${chunks.length}`, articleId: article.id, paragraph: p, section: article.paragraphs[p]!.section, start, end });
+
+  article.paragraphs.forEach((para, p) => {
+    const text = article.text;
+    if (opts.countTokens(text.slice(para.start, para.end)) <= target) {
+      push(p, para.start, para.end);
+      return;
+    }
+    const sentences = sentenceSpans(text.slice(para.start, para.end))
+      .map((s) => ({ start: s.start + para.start, end: s.end + para.start }))
+      .flatMap((s) => (opts.countTokens(text.slice(s.start, s.end)) > max ? splitLong(text, s, max, opts.countTokens) : [s]));
+    let i = 0;
+    while (i < sentences.length) {
+      let j = i + 1;
+      while (j < sentences.length && opts.countTokens(text.slice(sentences[i]!.start, sentences[j]!.end)) <= target) j++;
+      push(p, sentences[i]!.start, sentences[j - 1]!.end);
+      if (j >= sentences.length) break;
+      i = j - 1 > i ? j - 1 : j;
+    }
+  });
+  return chunks;
+}

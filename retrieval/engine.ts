@@ -1,0 +1,176 @@
+import { createEmbedder, type Embedder } from '../embeddings/index.ts';
+import { findPassages, type AskOptions } from './answer.ts';
+import { checkQuestion, UserError } from './errors.ts';
+import { buildIndex, type IngestReport, type Progress } from './ingest.ts';
+import type { EngineSettings } from './settings.ts';
+import { Snapshot } from './snapshot.ts';
+import { IndexCorruptError, loadIndex, saveIndex } from './store.ts';
+import { summarize, type Summary } from './summary.ts';
+import { words } from './text.ts';
+import { metaOf, type Answer, type Article, type ArticleMeta, type Passage } from './types.ts';
+
+export interface ArticleListing extends ArticleMeta {
+  paragraphs: number;
+}
+
+export interface SourceMatch {
+  article: ArticleMeta;
+  /** Best passage of the article for the query. */
+  passage: Passage;
+}
+
+export type Log = (level: 'info' | 'warn' | 'error', msg: string) => void;
+
+/** The retrieval API that the CLI and the Discord commands are written against. */
+export class Engine {
+  private snap: Snapshot | null = null;
+  private reindexing: Promise<IngestReport> | null = null;
+  private readonly summaries = new Map<string, Summary>();
+
+  private constructor(
+    readonly settings: EngineSettings,
+    readonly embedder: Embedder,
+    private readonly log: Log,
+  ) {}
+
+  /** Loads the embedder and any existing index; an unreadable index is reported and rebuilt on demand. */
+  static async open(settings: EngineSettings, log: Log = () => {}, embedder?: Embedder): Promise<Engine> {
+    const e = new Engine(settings, embedder ?? (await createEmbedder(settings.embedder, (m) => log('warn', m))), log);
+    try {
+      const stored = await loadIndex(settings.indexDir);
+      if (stored) e.snap = new Snapshot(stored);
+    } catch (err) {
+      if (!(err instanceof IndexCorruptError)) throw err;
+      log('warn', `${err.message} It will be rebuilt from the corpus.`);
+    }
+    return e;
+  }
+
+  get ready(): boolean {
+    return this.snap !== null;
+  }
+
+  /** True when the index on disk was built by another model and the next ingest re-embeds everything. */
+  get modelMismatch(): boolean {
+    return !!this.snap && this.snap.data.manifest.model.id !== this.embedder.id;
+  }
+
+  /** Builds the index when there is none, or when it was made by another model. */
+  async ensureIndex(onProgress?: Progress): Promise<IngestReport | null> {
+    if (this.snap && !this.modelMismatch) return null;
+    return this.ingest(undefined, onProgress);
+  }
+
+  /** (Re)ingests a corpus folder. Queries keep using the previous snapshot until the new one is saved. One at a time. */
+  async ingest(dir = this.settings.corpusDir, onProgress?: Progress): Promise<IngestReport> {
+    if (this.reindexing) throw new UserError('A re-index is already running; try again when it has finished.');
+    this.reindexing = (async () => {
+      const { data, report } = await buildIndex(dir, this.embedder, this.snap?.data ?? null, onProgress);
+      for (const w of report.warnings) this.log('warn', `${w.file}: ${w.message}`);
+      if (!data.articles.length) throw new UserError(`No articles found in ${dir}. Put .txt, .md, .html, .json or .jsonl files there.`);
+      if (report.changed) {
+        await saveIndex(this.settings.indexDir, data);
+        this.snap = new Snapshot(data);
+        this.summaries.clear();
+      }
+      return report;
+    })();
+    try {
+      return await this.reindexing;
+    } finally {
+      this.reindexing = null;
+    }
+  }
+
+  get isReindexing(): boolean {
+    return this.reindexing !== null;
+  }
+
+  private get snapshot(): Snapshot {
+    if (!this.snap) throw new UserError('The index is not built yet; run the ingest first.');
+    return this.snap;
+  }
+
+  async ask(question: string, opts: AskOptions = {}): Promise<Answer> {
+    const q = checkQuestion(question);
+    const snap = this.snapshot;
+    const [vector] = await this.embedder.embed([q]);
+    return { question: q, ...findPassages(snap, vector!, q, opts) };
+  }
+
+  articles(): ArticleListing[] {
+    return this.snapshot.articles.map((a) => ({ ...metaOf(a), paragraphs: a.paragraphs.length }));
+  }
+
+  article(id: string): Article | null {
+    return this.snapshot.byId.get(id) ?? null;
+  }
+
+  /** Resolves an id or a title (exact, then contained, then best word overlap). */
+  findArticle(ref: string): Article | null {
+    const snap = this.snapshot;
+    const key = fold(ref);
+    if (!key) return null;
+    const byId = snap.byId.get(ref.trim());
+    if (byId) return byId;
+    const all = snap.articles;
+    const exact = all.find((a) => fold(a.title) === key);
+    if (exact) return exact;
+    const contained = all.filter((a) => fold(a.title).includes(key));
+    if (contained.length) return contained.sort((a, b) => a.title.length - b.title.length)[0]!;
+    const want = new Set(words(ref));
+    let best: Article | null = null;
+    let bestScore = 0;
+    for (const a of all) {
+      const have = words(a.title);
+      const overlap = have.filter((w) => want.has(w)).length / Math.max(want.size, 1);
+      if (overlap > bestScore) [best, bestScore] = [a, overlap];
+    }
+    return bestScore >= 0.5 ? best : null;
+  }
+
+  /** Titles for autocomplete: those containing the typed text first, then the rest. */
+  suggest(typed: string, limit = 25): ArticleMeta[] {
+    const key = fold(typed);
+    const all = this.snapshot.articles;
+    const starts = all.filter((a) => fold(a.title).startsWith(key));
+    const contains = all.filter((a) => !starts.includes(a) && (fold(a.title).includes(key) || fold(a.author ?? '').includes(key)));
+    return [...starts, ...contains].slice(0, limit).map(metaOf);
+  }
+
+  async summary(ref: string, maxSentences?: number): Promise<Summary> {
+    const article = this.findArticle(ref);
+    if (!article) throw new UserError(`No article matches "${ref.slice(0, 100)}". Try \`articles\` to list them.`);
+    const key = `${article.id}:${maxSentences ?? ''}`;
+    const cached = this.summaries.get(key);
+    if (cached) return cached;
+    const s = await summarize(article, this.embedder, maxSentences);
+    this.summaries.set(key, s);
+    return s;
+  }
+
+  /** Articles that cover a topic, best first, each with its best passage. */
+  async sources(query: string, limit = 10): Promise<SourceMatch[]> {
+    const answer = await this.ask(query, { limit: 25 });
+    const seen = new Set<string>();
+    const out: SourceMatch[] = [];
+    for (const p of answer.passages) {
+      if (seen.has(p.article.id)) continue;
+      seen.add(p.article.id);
+      out.push({ article: p.article, passage: p });
+    }
+    return out.slice(0, limit);
+  }
+
+  /** The whole paragraph (1-based) of an article, for "Full paragraph". */
+  paragraph(articleId: string, paragraph: number): { article: ArticleMeta; text: string; section: string | null } | null {
+    const a = this.snapshot.byId.get(articleId);
+    const p = a?.paragraphs[paragraph - 1];
+    if (!a || !p) return null;
+    return { article: metaOf(a), text: a.text.slice(p.start, p.end), section: p.section };
+  }
+}
+
+function fold(s: string): string {
+  return s.normalize('NFKC').toLowerCase().replace(/[‘’`]/g, "'").replace(/[“”]/g, '"').replace(/\s+/g, ' ').trim();
+}

@@ -1,0 +1,91 @@
+import type { Embedder } from '../embeddings/embedder.ts';
+import { articleHash } from './article.ts';
+import { chunkArticle } from './chunker.ts';
+import { loadCorpus } from './corpus.ts';
+import { STORE_VERSION, type StoredIndex } from './store.ts';
+import type { Chunk, Warning } from './types.ts';
+
+export interface IngestReport {
+  files: number;
+  articles: number;
+  added: string[];
+  updated: string[];
+  removed: string[];
+  unchanged: number;
+  chunks: number;
+  /** Chunks embedded by this run (0 when nothing changed). */
+  embedded: number;
+  /** True when the index was built by another model and everything was re-embedded. */
+  modelChanged: boolean;
+  /** False when the corpus and model were unchanged, so nothing was written. */
+  changed: boolean;
+  warnings: Warning[];
+}
+
+export type Progress = (done: number, total: number) => void;
+
+const BATCH = 32;
+
+/**
+ * Builds the next index from the corpus folder, re-using the vectors of articles whose content hash
+ * is unchanged. Vectors of another model are never mixed in: a model change re-embeds everything.
+ */
+export async function buildIndex(dir: string, embedder: Embedder, prev: StoredIndex | null, onProgress?: Progress): Promise<{ data: StoredIndex; report: IngestReport }> {
+  const corpus = await loadCorpus(dir);
+  const modelChanged = !!prev && (prev.manifest.model.id !== embedder.id || prev.manifest.model.dim !== embedder.dim);
+  const old = prev && !modelChanged ? prev : null;
+  const oldRows = new Map<string, number[]>();
+  old?.chunks.forEach((c, i) => {
+    const rows = oldRows.get(c.articleId) ?? [];
+    rows.push(i);
+    oldRows.set(c.articleId, rows);
+  });
+
+  const report: IngestReport = { files: corpus.files, articles: corpus.articles.length, added: [], updated: [], removed: [], unchanged: 0, chunks: 0, embedded: 0, modelChanged, changed: true, warnings: corpus.warnings };
+  const hashes: Record<string, string> = {};
+  const plan: { chunk: Chunk; reuse: number | null }[] = [];
+  for (const a of corpus.articles) {
+    const hash = articleHash(a);
+    hashes[a.id] = hash;
+    const prevHash = old?.manifest.hashes[a.id];
+    if (prevHash === hash) {
+      report.unchanged++;
+      for (const r of oldRows.get(a.id) ?? []) plan.push({ chunk: old!.chunks[r]!, reuse: r });
+      continue;
+    }
+    (prevHash ? report.updated : report.added).push(a.id);
+    for (const chunk of chunkArticle(a, embedder)) plan.push({ chunk, reuse: null });
+  }
+  if (prev) report.removed = Object.keys(prev.manifest.hashes).filter((id) => !(id in hashes));
+  report.chunks = plan.length;
+  report.changed = !prev || modelChanged || report.added.length + report.updated.length + report.removed.length > 0;
+  if (!report.changed) return { data: prev!, report };
+
+  const dim = embedder.dim;
+  const vectors = new Float32Array(plan.length * dim);
+  const todo: number[] = [];
+  plan.forEach((p, i) => {
+    if (p.reuse === null) todo.push(i);
+    else vectors.set(old!.vectors.subarray(p.reuse * dim, (p.reuse + 1) * dim), i * dim);
+  });
+  const byId = new Map(corpus.articles.map((a) => [a.id, a]));
+  onProgress?.(0, todo.length);
+  for (let b = 0; b < todo.length; b += BATCH) {
+    const rows = todo.slice(b, b + BATCH);
+    const texts = rows.map((i) => {
+      const c = plan[i]!.chunk;
+      return byId.get(c.articleId)!.text.slice(c.start, c.end);
+    });
+    const out = await embedder.embed(texts);
+    rows.forEach((row, k) => vectors.set(out[k]!, row * dim));
+    report.embedded += rows.length;
+    onProgress?.(report.embedded, todo.length);
+  }
+  const data: StoredIndex = {
+    manifest: { version: STORE_VERSION, model: { id: embedder.id, dim }, chunkCount: plan.length, hashes, builtAt: new Date().toISOString() },
+    articles: corpus.articles,
+    chunks: plan.map((p) => p.chunk),
+    vectors,
+  };
+  return { data, report };
+}

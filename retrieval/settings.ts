@@ -1,0 +1,35 @@
+import { resolve } from 'node:path';
+import type { EmbedderSettings, EngineChoice } from '../embeddings/index.ts';
+
+export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
+
+export interface EngineSettings {
+  corpusDir: string;
+  indexDir: string;
+  embedder: EmbedderSettings;
+}
+
+const ENGINES: EngineChoice[] = ['auto', 'transformers', 'use-lite'];
+
+/** Engine settings from the environment; a bad value names the variable and what it accepts. */
+export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): EngineSettings {
+  const engine = (env.EMBEDDING_ENGINE?.trim() || 'auto') as EngineChoice;
+  if (!ENGINES.includes(engine)) throw new Error(`EMBEDDING_ENGINE must be one of ${ENGINES.join(', ')} (got "${engine}").`);
+  const dtype = env.EMBEDDING_DTYPE?.trim() || 'q8';
+  if (!['q8', 'fp32', 'fp16'].includes(dtype)) throw new Error(`EMBEDDING_DTYPE must be q8, fp32 or fp16 (got "${dtype}").`);
+  const download = (env.ALLOW_MODEL_DOWNLOAD ?? 'true').trim().toLowerCase();
+  if (!['true', 'false', '1', '0', 'yes', 'no'].includes(download)) throw new Error(`ALLOW_MODEL_DOWNLOAD must be true or false (got "${download}").`);
+  const path = (v: string | undefined, fallback: string) => resolve(v?.trim() || fallback);
+  return {
+    corpusDir: path(env.CORPUS_DIR, resolve(PROJECT_ROOT, 'data', 'corpus')),
+    indexDir: path(env.INDEX_DIR, resolve(PROJECT_ROOT, '.index')),
+    embedder: {
+      engine,
+      model: env.EMBEDDING_MODEL?.trim() || 'Xenova/all-MiniLM-L6-v2',
+      modelDir: env.MODEL_DIR?.trim() ? resolve(env.MODEL_DIR.trim()) : null,
+      cacheDir: path(env.MODEL_CACHE_DIR, resolve(PROJECT_ROOT, '.cache', 'models')),
+      allowRemote: ['true', '1', 'yes'].includes(download),
+      dtype: dtype as 'q8' | 'fp32' | 'fp16',
+    },
+  };
+}

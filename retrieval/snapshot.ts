@@ -1,0 +1,44 @@
+import { Bm25 } from './bm25.ts';
+import type { StoredIndex } from './store.ts';
+import type { Article, Filters } from './types.ts';
+
+/** An immutable, searchable view of one index generation; re-ingest builds a new one and swaps it in. */
+export class Snapshot {
+  readonly byId: Map<string, Article>;
+  /** Article of each chunk, by chunk row. */
+  readonly chunkArticle: Article[];
+  readonly bm25: Bm25;
+  readonly dim: number;
+
+  constructor(readonly data: StoredIndex) {
+    this.byId = new Map(data.articles.map((a) => [a.id, a]));
+    this.chunkArticle = data.chunks.map((c) => this.byId.get(c.articleId)!);
+    this.dim = data.manifest.model.dim;
+    this.bm25 = new Bm25(data.chunks.map((c, i) => `${this.chunkArticle[i]!.title} ${this.chunkArticle[i]!.text.slice(c.start, c.end)}`));
+  }
+
+  get articles(): Article[] {
+    return this.data.articles;
+  }
+
+  get chunks() {
+    return this.data.chunks;
+  }
+
+  /** Chunk rows allowed by the filters, or null when there are none. */
+  allowed(f: Filters): Uint8Array | null {
+    const author = f.author?.trim().toLowerCase();
+    const source = f.source?.trim().toLowerCase();
+    if (!author && !source && !f.since && !f.until) return null;
+    const ok = new Map<string, boolean>();
+    for (const a of this.articles) {
+      let pass = true;
+      if (author) pass &&= !!a.author?.toLowerCase().includes(author);
+      if (source) pass &&= !!a.source?.toLowerCase().includes(source);
+      if (f.since) pass &&= !!a.date && a.date >= f.since;
+      if (f.until) pass &&= !!a.date && a.date <= f.until;
+      ok.set(a.id, pass);
+    }
+    return Uint8Array.from(this.chunks, (c) => (ok.get(c.articleId) ? 1 : 0));
+  }
+}

@@ -1,0 +1,106 @@
+import { eng } from 'stopword';
+import { stemmer } from 'stemmer';
+
+/**
+ * One normalisation for every text we store, so offsets computed on it stay valid and every quote
+ * is an exact substring of what we show: NFC, no-break and other exotic spaces to plain spaces,
+ * runs of spaces/tabs folded, lines trimmed.
+ */
+export function normalizeLine(s: string): string {
+  return s
+    .normalize('NFC')
+    .replace(/[\u00a0\u2000-\u200a\u202f\u205f\u3000\ufeff\u200b]/g, ' ')
+    .replace(/[\t\f\v ]+/g, ' ')
+    .trim();
+}
+
+/** Splits text into blocks on blank lines; lines inside a block are joined (hard-wrapped prose). */
+export function toBlocks(raw: string): { text: string; gapBefore: number }[] {
+  const lines = raw.replace(/\r\n?/g, '\n').split('\n');
+  const blocks: { text: string; gapBefore: number }[] = [];
+  let current: string[] = [];
+  let gap = 0;
+  const flush = () => {
+    if (current.length) blocks.push({ text: normalizeLine(current.join(' ')), gapBefore: gap });
+    current = [];
+  };
+  for (const line of lines) {
+    if (normalizeLine(line) === '') {
+      if (current.length) {
+        flush();
+        gap = 0;
+      }
+      gap++;
+    } else {
+      current.push(line);
+    }
+  }
+  flush();
+  return blocks;
+}
+
+// Abbreviations after which ICU wrongly ends a sentence ("Mr. Adnan", "H.E. Mr.", "M.K. Bhadrakumar").
+const ABBREVIATION = /(?:^|[\s(“"‘'])(?:Mr|Mrs|Ms|Dr|Prof|St|Sr|Jr|Gen|Sen|Rep|Gov|Lt|Col|Capt|Sgt|Inc|Ltd|Co|Corp|vs|etc|No|Vol|Fig|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|e\.g|i\.e|[A-Z](?:\.[A-Z])*)\.\s*$/;
+const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** Sentence spans of `text` (offsets into it), trailing spaces excluded. */
+export function sentenceSpans(text: string): Span[] {
+  const raw: Span[] = [];
+  for (const seg of segmenter.segment(text)) {
+    raw.push({ start: seg.index, end: seg.index + seg.segment.length });
+  }
+  const merged: Span[] = [];
+  for (const span of raw) {
+    const prev = merged[merged.length - 1];
+    const head = text.slice(span.start, span.end);
+    if (prev && (ABBREVIATION.test(text.slice(prev.start, prev.end)) || /^[a-z]/.test(head))) {
+      prev.end = span.end;
+    } else {
+      merged.push({ ...span });
+    }
+  }
+  const out: Span[] = [];
+  for (const s of merged) {
+    let end = s.end;
+    while (end > s.start && /\s/.test(text[end - 1]!)) end--;
+    let start = s.start;
+    while (start < end && /\s/.test(text[start]!)) start++;
+    if (end > start) out.push({ start, end });
+  }
+  return out;
+}
+
+const STOP = new Set([
+  ...eng,
+  'what', 'which', 'who', 'whom', 'whose', 'when', 'where', 'why', 'how', 'does', 'did', 'do',
+  'many', 'much', 'according', 'article', 'say', 'said', 'says', 'tell', 'told', 'about',
+]);
+
+/** Lower-cased, accent-folded words. */
+export function words(text: string): string[] {
+  return (
+    text
+      .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      .replace(/[’‘`]/g, "'")
+      .match(/\p{N}+(?:[.,]\p{N}+)*|[\p{L}\p{N}]+(?:['.-][\p{L}\p{N}]+)*/gu) ?? []
+  ).map((w) => w.replace(/'s$/, '').replace(/[.,']/g, ''));
+}
+
+/** Search terms: content words, stemmed. Numbers are kept (dates and counts are often the answer). */
+export function terms(text: string): string[] {
+  const out: string[] = [];
+  for (const w of words(text)) {
+    if (STOP.has(w) || w.length < 2 && !/\d/.test(w)) continue;
+    for (const part of w.split('-')) {
+      if (part && !STOP.has(part)) out.push(/\d/.test(part) ? part : stemmer(part));
+    }
+  }
+  return out;
+}
