@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { sentenceSpans, words } from '../retrieval/text.ts';
+import type { Answer } from '../retrieval/types.ts';
+import { openSeedEngine } from './helpers/seed.ts';
+
+/** Deterministic pseudo-random picks so failures reproduce. */
+function rng(seed: number) {
+  return () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+}
+
+describe('ask on the seed corpus (offline embedder)', async () => {
+  const engine = await openSeedEngine();
+  const articles = engine.articles().map((m) => engine.article(m.id)!);
+
+  function checkQuotes(a: Answer) {
+    expect(a.passages.length).toBeLessThanOrEqual(5);
+    for (const [i, p] of a.passages.entries()) {
+      const art = engine.article(p.article.id)!;
+      // The quote is exactly the cited article's normalised text at its offsets, inside the cited paragraph.
+      expect(art.text.slice(p.start, p.end)).toBe(p.quote);
+      expect(art.text.includes(p.quote)).toBe(true);
+      const para = art.paragraphs[p.paragraph - 1]!;
+      expect(p.start).toBeGreaterThanOrEqual(para.start);
+      expect(p.end).toBeLessThanOrEqual(para.end);
+      expect(p.section).toBe(para.section);
+      expect(p.article).toEqual({ id: art.id, title: art.title, author: art.author, source: art.source, date: art.date });
+      if (i) expect(p.score).toBeLessThanOrEqual(a.passages[i - 1]!.score);
+    }
+  }
+
+  it('every quote is an exact substring of its cited article, for questions drawn from every paragraph', async () => {
+    const rand = rng(7);
+    let answered = 0;
+    let asked = 0;
+    for (const art of articles) {
+      for (const para of art.paragraphs) {
+        const sentences = sentenceSpans(art.text.slice(para.start, para.end));
+        const s = sentences[Math.floor(rand() * sentences.length)]!;
+        const w = words(art.text.slice(para.start + s.start, para.start + s.end)).filter((x) => x.length > 3);
+        const q = Array.from({ length: 6 }, () => w[Math.floor(rand() * w.length)]).join(' ');
+        if (!q.trim()) continue;
+        const a = await engine.ask(q);
+        asked++;
+        checkQuotes(a);
+        if (a.answered && a.passages.slice(0, 5).some((p) => p.article.id === art.id)) answered++;
+      }
+    }
+    // Words lifted from a paragraph should usually lead back to its article.
+    expect(answered / asked).toBeGreaterThan(0.7);
+  });
+
+  it.each([
+    ['Which minister alleged the raided organizations committed crimes in Argentina?', 'Argentine Social Movements Denounce Illegal Raids by Government'],
+    ['How long is the national strike by UK railway workers?', 'Railway Workers in the UK Organize Three-Day National Strike'],
+    ['What did Lavrov say about Putin’s visit to China?', '‘Inside Track’ of Putin-Xi Jinping Talks'],
+    ['Which young left candidates are contesting in West Bengal?', 'West Bengal: Student Leaders Leading Left Revival in LS Polls'],
+  ])('finds the right article for "%s"', async (q, title) => {
+    const a = await engine.ask(q);
+    expect(a.answered).toBe(true);
+    checkQuotes(a);
+    expect(a.passages.slice(0, 3).map((p) => p.article.title)).toContain(title);
+  });
+
+  it.each(['What is the boiling point of mercury?', 'Who won the 1998 football World Cup final?', 'recipe for sourdough bread starter'])(
+    'refuses "%s" instead of quoting noise',
+    async (q) => {
+      const a = await engine.ask(q);
+      expect(a).toEqual({ question: q, answered: false, passages: [] });
+    },
+  );
+
+  it('applies author, source and date filters', async () => {
+    const q = 'Israel Rafah ceasefire';
+    const byAuthor = await engine.ask(q, { filters: { author: 'bhadrakumar' } });
+    for (const p of byAuthor.passages) expect(p.article.author).toBe('M.K. Bhadrakumar');
+    const bySource = await engine.ask(q, { filters: { source: 'peoples dispatch' } });
+    expect(bySource.passages.length).toBeGreaterThan(0);
+    for (const p of bySource.passages) expect(p.article.source).toBe('Peoples Dispatch');
+    const old = await engine.ask(q, { filters: { until: '2023-12-31' } });
+    expect(old.answered).toBe(false);
+    const dated = await engine.ask(q, { filters: { since: '2024-05-24', until: '2024-05-24' } });
+    for (const p of dated.passages) expect(p.article.date).toBe('2024-05-24');
+  });
+
+  it('rejects empty, wordless and over-long questions with a message the user can act on', async () => {
+    await expect(engine.ask('   ')).rejects.toThrow(/Please type a question/);
+    await expect(engine.ask('?!? …')).rejects.toThrow(/in words/);
+    await expect(engine.ask('why '.repeat(200))).rejects.toThrow(/799 characters long; please keep it under 500/);
+  });
+
+  it('drops near-duplicate passages and caps passages per article', async () => {
+    const a = await engine.ask('Israel genocide Gaza Palestine', { limit: 10 });
+    const quotes = a.passages.map((p) => p.quote);
+    expect(new Set(quotes).size).toBe(quotes.length);
+    const perArticle = new Map<string, number>();
+    for (const p of a.passages) perArticle.set(p.article.id, (perArticle.get(p.article.id) ?? 0) + 1);
+    expect(Math.max(...perArticle.values())).toBeLessThanOrEqual(3);
+  });
+});
