@@ -63,8 +63,14 @@ async function main(argv: string[]): Promise<void> {
       const filters: Filters = { author: values.author, source: values.source, since: checkDate('since', values.since), until: checkDate('until', values.until) };
       const engine = await openEngine();
       for (const q of positionals) {
-        const answer = await engine.ask(q, { filters, limit: 5 });
-        print(values.json ? JSON.stringify(answerToJson(answer)) : `Q: ${answer.question}\n${formatAnswer(answer)}\n`);
+        // One bad question in a batch is reported and skipped; the others are still answered.
+        const answer = await engine.ask(q, { filters, limit: 5 }).catch((e: unknown) => {
+          if (!(e instanceof UserError)) throw e;
+          process.stderr.write(`${e.message}\n`);
+          process.exitCode = 2;
+          return null;
+        });
+        if (answer) print(values.json ? JSON.stringify(answerToJson(answer)) : `Q: ${answer.question}\n${formatAnswer(answer)}\n`);
       }
       return;
     }
