@@ -1,5 +1,4 @@
 import type { ArticleListing, SourceMatch } from '../retrieval/engine.ts';
-import type { IngestReport } from '../retrieval/ingest.ts';
 import type { Summary } from '../retrieval/summary.ts';
 import type { Answer, ArticleMeta, Passage } from '../retrieval/types.ts';
 
@@ -40,14 +39,4 @@ export function formatSources(query: string, matches: SourceMatch[]): string {
 
 export function formatArticles(list: ArticleListing[]): string {
   return list.map((a, i) => `${String(i + 1).padStart(3)}. ${citation(a)} (${a.paragraphs} paragraphs) [${a.id}]`).join('\n');
-}
-
-export function formatReport(r: IngestReport): string {
-  const parts = [
-    `${r.articles} articles from ${r.files} files, ${r.chunks} chunks`,
-    r.changed ? `${r.added.length} added, ${r.updated.length} updated, ${r.removed.length} removed, ${r.unchanged} unchanged; ${r.embedded} chunks embedded` : 'nothing changed',
-  ];
-  if (r.modelChanged) parts.push('embedding model changed: everything re-embedded');
-  if (r.warnings.length) parts.push(`${r.warnings.length} file warnings`);
-  return parts.join('; ');
 }

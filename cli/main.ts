@@ -1,11 +1,13 @@
 import 'dotenv/config';
 import { parseArgs } from 'node:util';
-import { Engine, type Log } from '../retrieval/engine.ts';
-import { UserError } from '../retrieval/errors.ts';
+import { Engine } from '../retrieval/engine.ts';
+import { checkDate, UserError } from '../retrieval/errors.ts';
 import { settingsFromEnv } from '../retrieval/settings.ts';
 import type { Filters } from '../retrieval/types.ts';
 import { runChat } from './chat.ts';
-import { answerToJson, formatAnswer, formatArticles, formatReport, formatSources, formatSummary } from './format.ts';
+import { describeReport } from '../retrieval/ingest.ts';
+import { answerToJson, formatAnswer, formatArticles, formatSources, formatSummary } from './format.ts';
+import { log, openEngine } from './open-engine.ts';
 import { progressReporter } from './progress.ts';
 
 const USAGE = `Usage: npm run --silent cli -- <command>
@@ -16,25 +18,6 @@ const USAGE = `Usage: npm run --silent cli -- <command>
   sources [--json] "query"
   articles [--json]
   chat                                  interactive questions, answered as the bot does`;
-
-export const log: Log = (level, msg) => process.stderr.write(`${level === 'info' ? '' : `${level}: `}${msg}\n`);
-
-function checkDate(name: string, v: string | undefined): string | undefined {
-  if (v === undefined) return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v))) throw new UserError(`--${name} needs a date as YYYY-MM-DD (got "${v}").`);
-  return v;
-}
-
-export async function openEngine(): Promise<Engine> {
-  const engine = await Engine.open(settingsFromEnv(), log);
-  if (!engine.ready || engine.modelMismatch) {
-    log('info', engine.ready ? 'The index was built by another embedding model; re-embedding the corpus…' : `Building the index from ${engine.settings.corpusDir}…`);
-    const p = progressReporter();
-    const report = await engine.ensureIndex(p.onProgress).finally(p.stop);
-    if (report) log('info', `Index ready: ${formatReport(report)}.`);
-  }
-  return engine;
-}
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -55,12 +38,12 @@ async function main(argv: string[]): Promise<void> {
       const engine = await Engine.open(settingsFromEnv(), log);
       const p = progressReporter();
       const report = await engine.ingest(positionals[0], p.onProgress).finally(p.stop);
-      print(values.json ? JSON.stringify(report) : `Index ready: ${formatReport(report)}.`);
+      print(values.json ? JSON.stringify(report) : `Index ready: ${describeReport(report)}.`);
       return;
     }
     case 'ask': {
       if (!positionals.length) throw new UserError('ask needs a question, e.g. npm run --silent cli -- ask "Who runs Britain\'s railways?"');
-      const filters: Filters = { author: values.author, source: values.source, since: checkDate('since', values.since), until: checkDate('until', values.until) };
+      const filters: Filters = { author: values.author, source: values.source, since: checkDate('--since', values.since), until: checkDate('--until', values.until) };
       const engine = await openEngine();
       for (const q of positionals) {
         // One bad question in a batch is reported and skipped; the others are still answered.

@@ -14,3 +14,14 @@ export function checkQuestion(q: unknown): string {
   if (!/[\p{L}\p{N}]/u.test(text)) throw new UserError('Please ask a question in words.');
   return text;
 }
+
+/** A date filter as given by a user; `label` names the option in the message (e.g. "--since"). */
+export function checkDate(label: string, v: string | null | undefined): string | undefined {
+  if (v === undefined || v === null || v.trim() === '') return undefined;
+  const s = v.trim();
+  const d = new Date(`${s}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s) || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== s) {
+    throw new UserError(`${label} needs a date as YYYY-MM-DD (got "${s.slice(0, 40)}").`);
+  }
+  return s;
+}

@@ -89,3 +89,14 @@ export async function buildIndex(dir: string, embedder: Embedder, prev: StoredIn
   };
   return { data, report };
 }
+
+/** One line for people: what an ingest found and changed. */
+export function describeReport(r: IngestReport): string {
+  const parts = [
+    `${r.articles} articles from ${r.files} files, ${r.chunks} chunks`,
+    r.changed ? `${r.added.length} added, ${r.updated.length} updated, ${r.removed.length} removed, ${r.unchanged} unchanged; ${r.embedded} chunks embedded` : 'nothing changed',
+  ];
+  if (r.modelChanged) parts.push('embedding model changed: everything re-embedded');
+  if (r.warnings.length) parts.push(`${r.warnings.length} file warnings`);
+  return parts.join('; ');
+}

@@ -1,0 +1,44 @@
+import { settingsFromEnv, type EngineSettings } from '../retrieval/settings.ts';
+
+export interface BotConfig {
+  token: string | null;
+  clientId: string | null;
+  guildId: string | null;
+  /** discord.js `rest.api`, e.g. http://127.0.0.1:3000/api; null = Discord itself. */
+  apiBase: string | null;
+  askCooldownMs: number;
+  engine: EngineSettings;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration problems (set them in .env; see .env.example):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const SNOWFLAKE = /^\d{17,20}$/;
+
+/** Reads and checks every setting at once, so one run reports every problem. */
+export function loadBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
+  const problems: string[] = [];
+  const get = (k: string) => env[k]?.trim() || null;
+  const token = get('DISCORD_TOKEN');
+  const clientId = get('DISCORD_CLIENT_ID');
+  const guildId = get('DISCORD_GUILD_ID');
+  const apiBase = get('DISCORD_API_BASE');
+  if (token && /\s/.test(token)) problems.push('DISCORD_TOKEN contains spaces; paste the token exactly as the Developer Portal shows it.');
+  if (token && !clientId) problems.push('DISCORD_CLIENT_ID is missing: copy the Application ID from the Developer Portal (General Information).');
+  if (clientId && !SNOWFLAKE.test(clientId)) problems.push(`DISCORD_CLIENT_ID must be a numeric Application ID (got "${clientId.slice(0, 30)}").`);
+  if (guildId && !SNOWFLAKE.test(guildId)) problems.push(`DISCORD_GUILD_ID must be a numeric server ID (got "${guildId.slice(0, 30)}").`);
+  if (apiBase && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(apiBase)) problems.push(`DISCORD_API_BASE must be an http(s) URL such as http://127.0.0.1:3000/api (got "${apiBase.slice(0, 60)}").`);
+  const cooldown = Number(env.ASK_COOLDOWN_SECONDS ?? 5);
+  if (!Number.isFinite(cooldown) || cooldown < 0) problems.push(`ASK_COOLDOWN_SECONDS must be a number of seconds ≥ 0 (got "${env.ASK_COOLDOWN_SECONDS}").`);
+  let engine: EngineSettings | null = null;
+  try {
+    engine = settingsFromEnv(env);
+  } catch (e) {
+    problems.push((e as Error).message);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return { token, clientId, guildId, apiBase: apiBase?.replace(/\/+$/, '') ?? null, askCooldownMs: cooldown * 1000, engine: engine! };
+}

@@ -1,0 +1,59 @@
+import 'dotenv/config';
+import { runChat } from '../cli/chat.ts';
+import { openEngine } from '../cli/open-engine.ts';
+import { ConfigError, loadBotConfig } from './config.ts';
+import { createLogger } from './log.ts';
+import { startBot } from './start.ts';
+
+const NO_TOKEN = `No DISCORD_TOKEN is set, so the bot cannot log in to Discord.
+
+To run it on Discord:
+  1. https://discord.com/developers/applications → New Application → Bot → Reset Token; copy it.
+  2. cp .env.example .env, then set DISCORD_TOKEN and DISCORD_CLIENT_ID (General Information → Application ID).
+  3. Invite it with the "bot" and "applications.commands" scopes, then run npm start again.
+     (README: "Running the Discord bot".)
+
+Meanwhile, here is the same bot in your terminal (also: npm run --silent cli -- chat).
+`;
+
+const log = createLogger([process.env.DISCORD_TOKEN]);
+
+async function main(): Promise<void> {
+  const config = loadBotConfig();
+  const engineLog = (level: 'info' | 'warn' | 'error', msg: string) => log[level](msg);
+  if (!config.token) {
+    process.stderr.write(NO_TOKEN);
+    await runChat(await openEngine(config.engine));
+    return;
+  }
+  const engine = await openEngine(config.engine, engineLog);
+  const bot = await startBot(config, engine, log);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) process.exit(1); // a second signal forces it
+    stopping = true;
+    log.info('shutting down', { signal });
+    bot.stop().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        log.error('shutdown failed', { error: e });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+process.on('unhandledRejection', (e) => log.error('unhandled rejection', { error: e }));
+
+main().catch((e: unknown) => {
+  if (e instanceof ConfigError) {
+    process.stderr.write(`${e.message}\n`);
+  } else if ((e as { code?: string }).code === 'TokenInvalid' || /401|invalid token/i.test((e as Error).message)) {
+    log.error('Discord rejected DISCORD_TOKEN. Reset the token in the Developer Portal (Bot → Reset Token) and update .env.');
+  } else {
+    log.error('could not start the bot', { error: e });
+  }
+  process.exitCode = 1;
+});

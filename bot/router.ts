@@ -1,0 +1,51 @@
+import { MessageFlags, type Interaction, type RepliableInteraction } from 'discord.js';
+import { COMMANDS } from '../commands/index.ts';
+import { NO_MENTIONS, type CommandContext } from '../commands/types.ts';
+import { UserError } from '../retrieval/errors.ts';
+
+/** Sends a short ephemeral message, whatever state the interaction is in. Never throws. */
+async function tell(i: RepliableInteraction, content: string, ctx: CommandContext): Promise<void> {
+  try {
+    const msg = { content, allowedMentions: NO_MENTIONS };
+    if (i.deferred && !i.replied) {
+      // A deferred reply keeps the visibility chosen when deferring; the message stays short.
+      await i.editReply(msg);
+    } else if (i.replied) {
+      await i.followUp({ ...msg, flags: MessageFlags.Ephemeral });
+    } else {
+      await i.reply({ ...msg, flags: MessageFlags.Ephemeral });
+    }
+  } catch (e) {
+    ctx.log.warn('could not tell the user about an error', { interaction: i.id, error: e });
+  }
+}
+
+/** Routes one interaction to its command; errors become a short message to the user and a log entry. */
+export async function handleInteraction(i: Interaction, ctx: CommandContext): Promise<void> {
+  const started = Date.now();
+  const where = { interaction: i.id, user: i.user.id, guild: i.guildId };
+  try {
+    if (i.isChatInputCommand()) {
+      const cmd = COMMANDS[i.commandName];
+      if (!cmd) return void (await tell(i, 'This command is no longer supported.', ctx));
+      await cmd.execute(i, ctx);
+      ctx.log.info('command', { ...where, command: i.commandName, ms: Date.now() - started });
+    } else if (i.isAutocomplete()) {
+      await COMMANDS[i.commandName]?.autocomplete?.(i, ctx);
+    } else if (i.isButton()) {
+      const [name, ...args] = i.customId.split(':');
+      const cmd = name ? COMMANDS[name] : undefined;
+      if (!cmd?.button) return void (await tell(i, 'This button no longer works; run the command again.', ctx));
+      await cmd.button(i, args, ctx);
+      ctx.log.info('button', { ...where, customId: i.customId, ms: Date.now() - started });
+    }
+  } catch (e) {
+    if (e instanceof UserError) {
+      if (i.isRepliable()) await tell(i, e.message, ctx);
+      return;
+    }
+    ctx.log.error('interaction failed', { ...where, kind: i.type, error: e });
+    if (i.isRepliable()) await tell(i, 'Sorry — something went wrong while answering. It has been logged; please try again.', ctx);
+    else if (i.isAutocomplete() && !i.responded) await i.respond([]).catch(() => {});
+  }
+}

@@ -1,0 +1,129 @@
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, MessageFlags, SlashCommandBuilder, type APIEmbed } from 'discord.js';
+import { checkDate, checkQuestion, MAX_QUESTION_CHARS } from '../retrieval/errors.ts';
+import type { Answer, Filters } from '../retrieval/types.ts';
+import { fitEmbed, LIMITS } from './limits.ts';
+import { blockQuote, citation, confidenceCue, location, safeText } from './render.ts';
+import { customId, NO_MENTIONS, type SlashCommand } from './types.ts';
+
+const PAGE_SIZE = 3;
+const FETCHED = 15;
+const COLOR = 0x3b82f6;
+const GREY = 0x9ca3af;
+
+export function renderAnswer(a: Answer, key: string, page: number) {
+  const title = safeText(a.question, LIMITS.embedTitle).text;
+  if (!a.answered || !a.passages.length) {
+    const embed: APIEmbed = {
+      title,
+      color: GREY,
+      description:
+        'Nothing reliable found in the corpus for this question, so nothing is quoted.\nTry other words, `/sources` to see which articles cover a topic, or `/articles` to browse.',
+    };
+    return { embeds: [fitEmbed(embed)], components: [] };
+  }
+  const pages = Math.ceil(a.passages.length / PAGE_SIZE);
+  const p0 = Math.min(Math.max(page, 0), pages - 1);
+  const items = a.passages.slice(p0 * PAGE_SIZE, (p0 + 1) * PAGE_SIZE);
+  const budget = Math.floor((LIMITS.embedDescription - 20) / items.length);
+  let clipped = false;
+  const blocks = items.map((p, k) => {
+    const n = p0 * PAGE_SIZE + k + 1;
+    const cite = `— *${safeText(citation(p.article), 300).text}*, ${safeText(location(p), 200).text}`;
+    const head = `**${n}.** ${confidenceCue(p.score)}`;
+    const quote = safeText(p.quote, budget - head.length - cite.length - 4 - 2 * (p.quote.split('\n').length + 1));
+    clipped ||= quote.clipped;
+    return `${head}\n${blockQuote(quote.text)}\n${cite}`;
+  });
+  const from = p0 * PAGE_SIZE + 1;
+  const to = p0 * PAGE_SIZE + items.length;
+  const footer = [`Passages ${from}–${to} of ${a.passages.length}`, 'quoted verbatim from the corpus'];
+  if (clipped) footer.push('long quotes shortened at … — see Full paragraph');
+  const embed = fitEmbed({ title, color: COLOR, description: blocks.join('\n\n'), footer: { text: footer.join(' · ') } });
+
+  const nav = new ActionRowBuilder<ButtonBuilder>().addComponents(
+    new ButtonBuilder().setCustomId(customId('ask', 'page', key, p0 - 1)).setLabel('Previous').setStyle(ButtonStyle.Secondary).setDisabled(p0 === 0),
+    new ButtonBuilder().setCustomId(customId('ask', 'page', key, p0 + 1)).setLabel('More passages').setStyle(ButtonStyle.Primary).setDisabled(p0 >= pages - 1),
+  );
+  const paras = new ActionRowBuilder<ButtonBuilder>().addComponents(
+    items.map((_, k) => {
+      const n = p0 * PAGE_SIZE + k + 1;
+      return new ButtonBuilder().setCustomId(customId('ask', 'para', key, n - 1)).setLabel(`Full paragraph ${n}`).setStyle(ButtonStyle.Secondary);
+    }),
+  );
+  return { embeds: [embed], components: [nav, paras] };
+}
+
+export const ask: SlashCommand = {
+  definition: new SlashCommandBuilder()
+    .setName('ask')
+    .setDescription('Answer a question with passages quoted verbatim from the news corpus, with citations')
+    .addStringOption((o) => o.setName('question').setDescription('What do you want to know?').setRequired(true).setMaxLength(MAX_QUESTION_CHARS))
+    .addStringOption((o) => o.setName('author').setDescription('Only articles by this author (part of the name is enough)').setMaxLength(100))
+    .addStringOption((o) => o.setName('source').setDescription('Only articles from this source, e.g. Peoples Dispatch').setMaxLength(100))
+    .addStringOption((o) => o.setName('since').setDescription('Only articles on or after this date (YYYY-MM-DD)').setMaxLength(10))
+    .addStringOption((o) => o.setName('until').setDescription('Only articles on or before this date (YYYY-MM-DD)').setMaxLength(10))
+    .toJSON(),
+
+  async execute(i, ctx) {
+    const wait = ctx.cooldown.take(i.user.id);
+    if (wait > 0) {
+      await i.reply({ content: `You're asking quickly — try again in ${Math.ceil(wait / 1000)} s.`, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      return;
+    }
+    // Bad input is reported before deferring, so the message can be ephemeral.
+    const question = checkQuestion(i.options.getString('question', true));
+    const filters: Filters = {
+      author: i.options.getString('author') ?? undefined,
+      source: i.options.getString('source') ?? undefined,
+      since: checkDate('since', i.options.getString('since')),
+      until: checkDate('until', i.options.getString('until')),
+    };
+    await i.deferReply();
+    const answer = await ctx.engine.ask(question, { filters, limit: FETCHED });
+    ctx.answers.put(i.id, answer);
+    await i.editReply({ ...renderAnswer(answer, i.id, 0), allowedMentions: NO_MENTIONS });
+  },
+
+  async button(i, [action, key, arg], ctx) {
+    const answer = key ? ctx.answers.get(key) : null;
+    if (!answer) {
+      await i.reply({ content: 'This answer has expired (the bot restarted or re-indexed). Ask again with `/ask`.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      return;
+    }
+    if (action === 'page') {
+      await i.update({ ...renderAnswer(answer, key!, Number(arg)), allowedMentions: NO_MENTIONS });
+      return;
+    }
+    const passage = answer.passages[Number(arg)];
+    const para = passage && ctx.engine.paragraph(passage.article.id, passage.paragraph);
+    if (!passage || !para) {
+      await i.reply({ content: 'That article is no longer in the index.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      return;
+    }
+    await i.reply({ embeds: [paragraphEmbed(para.text, passage.quote, citation(para.article), location(passage))], flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+  },
+};
+
+/** The whole paragraph with the quoted part in bold; a paragraph too long for one embed is shortened and says so. */
+function paragraphEmbed(text: string, quote: string, cite: string, where: string): APIEmbed {
+  const at = text.indexOf(quote);
+  const room = LIMITS.embedDescription - 40;
+  let description: string;
+  let clipped = false;
+  if (at >= 0 && text.length <= room) {
+    description = `${safeText(text.slice(0, at), room).text}**${safeText(quote, room).text}**${safeText(text.slice(at + quote.length), room).text}`;
+    if (description.length > room) {
+      const s = safeText(text, room);
+      [description, clipped] = [s.text, s.clipped];
+    }
+  } else {
+    const s = safeText(text, room);
+    [description, clipped] = [s.text, s.clipped];
+  }
+  return fitEmbed({
+    title: safeText(cite, LIMITS.embedTitle).text,
+    color: COLOR,
+    description: clipped ? `${description}\n*(paragraph continues)*` : description,
+    footer: { text: `${where} · full paragraph, verbatim` },
+  });
+}

@@ -1,0 +1,41 @@
+import { InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import { describeReport } from '../retrieval/ingest.ts';
+import { NO_MENTIONS, type SlashCommand } from './types.ts';
+import { clip, LIMITS } from './limits.ts';
+
+const PROGRESS_EVERY_MS = 5000;
+
+export const reindex: SlashCommand = {
+  definition: new SlashCommandBuilder()
+    .setName('reindex')
+    .setDescription('Re-read the corpus folder and update the index (server managers only)')
+    .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+    .setContexts(InteractionContextType.Guild)
+    .toJSON(),
+
+  async execute(i, ctx) {
+    // Discord hides the command from members without the permission, but server admins can override
+    // that per channel or role; the bot checks again.
+    if (!i.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
+      await i.reply({ content: 'Only members with the **Manage Server** permission can re-index the corpus.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      return;
+    }
+    if (ctx.engine.isReindexing) {
+      await i.reply({ content: 'A re-index is already running; answers keep working meanwhile.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      return;
+    }
+    await i.deferReply({ flags: MessageFlags.Ephemeral });
+    ctx.log.info('reindex started', { user: i.user.id, guild: i.guildId });
+    let last = Date.now();
+    const report = await ctx.engine.ingest(undefined, (done, total) => {
+      if (Date.now() - last < PROGRESS_EVERY_MS || done === total) return;
+      last = Date.now();
+      i.editReply({ content: `Re-indexing… embedded ${done} of ${total} new or changed chunks.`, allowedMentions: NO_MENTIONS }).catch(() => {});
+    });
+    if (report.changed) ctx.answers.clear();
+    ctx.log.info('reindex finished', { added: report.added.length, updated: report.updated.length, removed: report.removed.length, embedded: report.embedded });
+    const warnings = report.warnings.slice(0, 5).map((w) => `⚠️ ${w.file}: ${w.message}`);
+    if (report.warnings.length > 5) warnings.push(`…and ${report.warnings.length - 5} more warnings in the log.`);
+    await i.editReply({ content: clip([`Re-index done: ${describeReport(report)}.`, ...warnings].join('\n'), LIMITS.content), allowedMentions: NO_MENTIONS });
+  },
+};

@@ -1,0 +1,48 @@
+import { SlashCommandBuilder } from 'discord.js';
+import { UserError } from '../retrieval/errors.ts';
+import { respondWithArticles } from './article-option.ts';
+import { fitEmbed, LIMITS } from './limits.ts';
+import { citation, safeText } from './render.ts';
+import { NO_MENTIONS, type SlashCommand } from './types.ts';
+
+export const summary: SlashCommand = {
+  definition: new SlashCommandBuilder()
+    .setName('summary')
+    .setDescription('Summarise one article with its own key sentences, each cited')
+    .addStringOption((o) => o.setName('article').setDescription('Article title (start typing to pick one)').setRequired(true).setAutocomplete(true).setMaxLength(200))
+    .toJSON(),
+
+  async execute(i, ctx) {
+    const ref = i.options.getString('article', true);
+    if (!ctx.engine.findArticle(ref)) throw new UserError(`No article matches "${ref.slice(0, 100)}". Pick one from the list as you type, or browse with \`/articles\`.`);
+    await i.deferReply();
+    const s = await ctx.engine.summary(ref);
+    const bullets: string[] = [];
+    let used = s.standfirst ? s.standfirst.length + 4 : 0;
+    for (const x of s.sentences) {
+      const line = `• ${safeText(x.text, 900).text} *[¶${x.paragraph}]*`;
+      if (used + line.length + 1 > LIMITS.embedDescription - 60) {
+        bullets.push(`*…${s.sentences.length - bullets.length} more sentences not shown*`);
+        break;
+      }
+      bullets.push(line);
+      used += line.length + 1;
+    }
+    const lead = s.standfirst ? `*${safeText(s.standfirst, 600).text}*\n\n` : '';
+    const article = ctx.engine.article(s.article.id);
+    await i.editReply({
+      embeds: [
+        fitEmbed({
+          title: safeText(s.article.title, LIMITS.embedTitle).text,
+          url: article?.url && /^https?:\/\/\S+$/.test(article.url) ? article.url : undefined,
+          color: 0x10b981,
+          description: lead + bullets.join('\n'),
+          footer: { text: `${citation({ ...s.article, title: 'Extractive summary' })} · sentences quoted verbatim, ¶ = paragraph` },
+        }),
+      ],
+      allowedMentions: NO_MENTIONS,
+    });
+  },
+
+  autocomplete: (i, ctx) => respondWithArticles(i, ctx.engine),
+};

@@ -1,0 +1,40 @@
+import type {
+  AutocompleteInteraction,
+  ButtonInteraction,
+  ChatInputCommandInteraction,
+  RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import type { Engine } from '../retrieval/engine.ts';
+import type { AnswerCache } from './answer-cache.ts';
+import type { Cooldown } from './cooldown.ts';
+
+export interface Logger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export interface CommandContext {
+  engine: Engine;
+  log: Logger;
+  answers: AnswerCache;
+  cooldown: Cooldown;
+}
+
+/** One slash command: its definition and handlers. Buttons route by the `name:` prefix of custom_id. */
+export interface SlashCommand {
+  definition: RESTPostAPIChatInputApplicationCommandsJSONBody;
+  execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void>;
+  autocomplete?(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void>;
+  button?(interaction: ButtonInteraction, args: string[], ctx: CommandContext): Promise<void>;
+}
+
+/** Every reply goes out with this: article text may contain @everyone, role or user mentions. */
+export const NO_MENTIONS = { parse: [] as [] };
+
+/** custom_id of a button: `<command>:<args…>`, at most 100 characters. */
+export function customId(command: string, ...args: (string | number)[]): string {
+  const id = [command, ...args].join(':');
+  if (id.length > 100) throw new Error(`custom_id too long (${id.length}): ${id.slice(0, 40)}…`);
+  return id;
+}
