@@ -3,17 +3,18 @@
  *  1. the seed-corpus development questions: hit@1, hit@3, MRR, refusal accuracy;
  *  2. SQuAD v1.1 dev paragraph retrieval: recall@1/@5 for BM25-only, dense-only and hybrid;
  *  3. refusal on SQuAD: answered when the question's article is indexed, refused when it is held out.
- * Usage: npm run eval [-- --full] [-- --json out.json]
+ * Usage: npm run eval [-- --full] [-- --sweep] [-- --json out.json]
+ *   --full   every SQuAD question instead of a ~2,000 sample; --sweep   fusion-weight and refusal-threshold tables
  */
 import 'dotenv/config';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createEmbedder, type Embedder } from '../embeddings/index.ts';
-import { findPassages } from '../retrieval/answer.ts';
+import { MIN_CONFIDENCE, rankPassages } from '../retrieval/answer.ts';
 import { chunkArticle } from '../retrieval/chunker.ts';
 import { Engine } from '../retrieval/engine.ts';
-import { retrieve, type RetrievalMode } from '../retrieval/search.ts';
+import { BM25_WEIGHT, retrieve, type RetrievalMode } from '../retrieval/search.ts';
 import { PROJECT_ROOT, settingsFromEnv } from '../retrieval/settings.ts';
 import { Snapshot } from '../retrieval/snapshot.ts';
 import { STORE_VERSION } from '../retrieval/store.ts';
@@ -22,7 +23,7 @@ import type { Article, Chunk } from '../retrieval/types.ts';
 import { loadSquad, sharedFile } from './shared-data.ts';
 import { embedCached } from './vector-cache.ts';
 
-const { values: args } = parseArgs({ options: { full: { type: 'boolean', default: false }, json: { type: 'string' } } });
+const { values: args } = parseArgs({ options: { full: { type: 'boolean', default: false }, sweep: { type: 'boolean', default: false }, json: { type: 'string' } } });
 const fold = (s: string) => s.replace(/\s+/g, ' ');
 
 async function devQuestions(embedder: Embedder) {
@@ -66,36 +67,43 @@ async function squad(embedder: Embedder) {
   const sample = all.filter((_, i) => i % step === 0);
   const qv = await embedCached(embedder, sample.map((s) => s.q), 'squad-questions');
   const modes: RetrievalMode[] = ['bm25', 'dense', 'hybrid'];
-  const recall = Object.fromEntries(modes.map((m) => [m, { r1: 0, r5: 0 }]));
-  sample.forEach((s, i) => {
-    const v = qv.subarray(i * embedder.dim, (i + 1) * embedder.dim);
-    for (const mode of modes) {
+  const recallOf = (mode: RetrievalMode, weight: number, keep: (i: number) => boolean) => {
+    const r = { r1: 0, r5: 0 };
+    let n = 0;
+    sample.forEach((s, i) => {
+      if (!keep(i)) return;
+      n++;
       const ranked: string[] = [];
-      for (const h of retrieve(snap, v, terms(s.q), 50, null, mode)) {
+      for (const h of retrieve(snap, qv.subarray(i * embedder.dim, (i + 1) * embedder.dim), terms(s.q), 50, null, mode, weight)) {
         const id = snap.chunks[h.row]!.articleId;
         if (!ranked.includes(id)) ranked.push(id);
       }
       const rank = ranked.indexOf(`p${s.para}`) + 1;
-      if (rank === 1) recall[mode]!.r1++;
-      if (rank >= 1 && rank <= 5) recall[mode]!.r5++;
-    }
-  });
-  for (const m of modes) {
-    recall[m]!.r1 /= sample.length;
-    recall[m]!.r5 /= sample.length;
-  }
+      if (rank === 1) r.r1++;
+      if (rank >= 1 && rank <= 5) r.r5++;
+    });
+    return { r1: r.r1 / n, r5: r.r5 / n };
+  };
+  const all_ = () => true;
+  const recall = Object.fromEntries(modes.map((m) => [m, recallOf(m, BM25_WEIGHT, all_)]));
+  // The fusion weight is chosen on even-numbered questions and must hold on odd-numbered ones.
+  const weights = args.sweep ? [0, 0.5, 0.6, 0.7, 0.8, 0.9, 1].map((w) => ({ w, even: recallOf('hybrid', w, (i) => i % 2 === 0), odd: recallOf('hybrid', w, (i) => i % 2 === 1) })) : [];
 
   // Refusal: every 4th sampled question, asked with its whole SQuAD article in the index and held out.
-  const refusalSample = sample.filter((_, i) => i % 4 === 0);
-  let answered = 0;
-  let refused = 0;
-  refusalSample.forEach((s) => {
-    const v = qv.subarray(sample.indexOf(s) * embedder.dim, (sample.indexOf(s) + 1) * embedder.dim);
-    if (findPassages(snap, v, s.q, { allowed: null }).answered) answered++;
+  const refusal = sample.flatMap((s, i) => {
+    if (i % 4) return [];
+    const v = qv.subarray(i * embedder.dim, (i + 1) * embedder.dim);
     const mask = Uint8Array.from(snap.chunks, (c) => (paragraphs[Number(c.articleId.slice(1))]!.title === s.title ? 0 : 1));
-    if (!findPassages(snap, v, s.q, { allowed: mask }).answered) refused++;
+    const top = (allowed: Uint8Array | null) => rankPassages(snap, v, s.q, { allowed, limit: 1 })[0]?.score ?? 0;
+    return [{ indexed: top(null), heldOut: top(mask) }];
   });
-  return { paragraphs: paragraphs.length, chunks: chunks.length, questions: sample.length, recall, refusal: { questions: refusalSample.length, answeredWhenIndexed: answered / refusalSample.length, refusedWhenHeldOut: refused / refusalSample.length } };
+  const rates = (t: number) => ({
+    threshold: t,
+    answeredWhenIndexed: refusal.filter((r) => r.indexed >= t).length / refusal.length,
+    refusedWhenHeldOut: refusal.filter((r) => r.heldOut < t).length / refusal.length,
+  });
+  const thresholds = args.sweep ? Array.from({ length: 13 }, (_, k) => Math.round((0.3 + k * 0.025) * 1000) / 1000).map(rates) : [];
+  return { paragraphs: paragraphs.length, chunks: chunks.length, questions: sample.length, recall, weights, refusal: { questions: refusal.length, ...rates(MIN_CONFIDENCE) }, thresholds };
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -109,5 +117,11 @@ for (const m of dev.misses) console.log(`  miss: ${m}`);
 console.log(`\nSQuAD v1.1 dev paragraph retrieval (${sq.questions} questions against ${sq.paragraphs} paragraphs, ${sq.chunks} chunks)`);
 console.log('  mode      recall@1  recall@5');
 for (const [m, r] of Object.entries(sq.recall)) console.log(`  ${m.padEnd(8)}  ${pct(r.r1).padStart(8)}  ${pct(r.r5).padStart(8)}`);
-console.log(`\nSQuAD refusal (${sq.refusal.questions} questions): answered when indexed ${pct(sq.refusal.answeredWhenIndexed)}, refused when held out ${pct(sq.refusal.refusedWhenHeldOut)}`);
+console.log(`  (hybrid = ${BM25_WEIGHT} × BM25 + ${(1 - BM25_WEIGHT).toFixed(1)} × dense, normalised scores)`);
+if (sq.weights.length) {
+  console.log('\n  BM25 weight sweep (recall@1 / recall@5): even questions | odd questions');
+  for (const { w, even, odd } of sq.weights) console.log(`  ${w.toFixed(1)}  ${pct(even.r1)} / ${pct(even.r5)}  |  ${pct(odd.r1)} / ${pct(odd.r5)}`);
+}
+console.log(`\nSQuAD refusal at confidence ${MIN_CONFIDENCE} (${sq.refusal.questions} questions): answered when indexed ${pct(sq.refusal.answeredWhenIndexed)}, refused when held out ${pct(sq.refusal.refusedWhenHeldOut)}`);
+for (const t of sq.thresholds) console.log(`  threshold ${t.threshold.toFixed(3)}: answered when indexed ${pct(t.answeredWhenIndexed)}, refused when held out ${pct(t.refusedWhenHeldOut)}`);
 if (args.json) writeFileSync(args.json, JSON.stringify({ embedder: embedder.id, dev, squad: sq }, null, 2));

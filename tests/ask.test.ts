@@ -50,7 +50,7 @@ describe('ask on the seed corpus (offline embedder)', async () => {
   });
 
   it.each([
-    ['Which minister alleged the raided organizations committed crimes in Argentina?', 'Argentine Social Movements Denounce Illegal Raids by Government'],
+    ['What did the Argentine minister of security allege?', 'Argentine Social Movements Denounce Illegal Raids by Government'],
     ['How long is the national strike by UK railway workers?', 'Railway Workers in the UK Organize Three-Day National Strike'],
     ['What did Lavrov say about Putin’s visit to China?', '‘Inside Track’ of Putin-Xi Jinping Talks'],
     ['Which young left candidates are contesting in West Bengal?', 'West Bengal: Student Leaders Leading Left Revival in LS Polls'],
