@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BotConfig } from '../bot/config.ts';
+import { createLogger } from '../bot/log.ts';
+import { startBot, type RunningBot } from '../bot/start.ts';
+import { autocomplete, buttonClick, slashCommand, type Who } from './fake-discord/interactions.ts';
+import { expectWithinDiscordLimits } from './fake-discord/limits.ts';
+import { APP_ID, FakeDiscord, GUILD_ID } from './fake-discord/server.ts';
+import { openSeedEngine } from './helpers/seed.ts';
+
+const TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDAx.fake.token-never-logged';
+
+describe('Discord bot end to end (real discord.js client, fake Discord)', () => {
+  const fake = new FakeDiscord();
+  const logs: string[] = [];
+  let bot: RunningBot;
+  let users = 0;
+
+  beforeAll(async () => {
+    await fake.start();
+    const engine = await openSeedEngine();
+    const config: BotConfig = { token: TOKEN, clientId: APP_ID, guildId: GUILD_ID, apiBase: fake.apiBase, askCooldownMs: 60_000, engine: engine.settings };
+    bot = await startBot(config, engine, createLogger([TOKEN], (l) => logs.push(l)));
+  });
+
+  afterAll(async () => {
+    // The client goes first: closing the fake under a live client makes it reconnect.
+    await bot?.stop();
+    await fake.stop();
+  });
+
+  /** Sends an interaction; resolves its callback and, when `edited`, the edit of the original reply. */
+  async function send(payload: { id: string; token: string }, edited = false) {
+    const from = fake.requests.length;
+    fake.dispatchInteraction(payload);
+    const callback = await fake.waitFor((r) => r.path === `/interactions/${payload.id}/${payload.token}/callback`, 20_000, from);
+    const edit = edited ? await fake.waitFor((r) => r.method === 'PATCH' && r.path.includes(`/webhooks/${APP_ID}/${payload.token}/messages/@original`), 30_000, from) : null;
+    return { callback: callback.body, edit: edit?.body };
+  }
+  const newUser = (): Who => ({ userId: String(600000000000000000n + BigInt(++users)) });
+
+  it('logs in through the gateway and registers the guild commands with the bot token', async () => {
+    const put = await fake.waitFor((r) => r.method === 'PUT');
+    expect(put.path).toBe(`/applications/${APP_ID}/guilds/${GUILD_ID}/commands`);
+    expect(put.auth).toBe(`Bot ${TOKEN}`);
+    expect(put.body.map((c: { name: string }) => c.name).sort()).toEqual(['articles', 'ask', 'help', 'reindex', 'sources', 'summary']);
+    const reindex = put.body.find((c: { name: string }) => c.name === 'reindex');
+    expect(reindex.default_member_permissions).toBe('32');
+    expect(bot.client.isReady()).toBe(true);
+    expect(bot.client.guilds.cache.has(GUILD_ID)).toBe(true);
+    expect(logs.some((l) => l.includes('"msg":"bot ready"'))).toBe(true);
+  });
+
+  it('/ask defers, then edits in an embed quoting and citing the right article', async () => {
+    const { callback, edit } = await send(slashCommand('ask', { question: 'How long is the national strike by UK railway workers?' }, newUser()), true);
+    expect(callback.type).toBe(5);
+    expectWithinDiscordLimits(edit);
+    const [embed] = edit.embeds;
+    expect(embed.title).toBe('How long is the national strike by UK railway workers?');
+    expect(embed.description).toMatch(/^\*\*1\.\*\* /);
+    expect(embed.description).toContain('Railway Workers in the UK Organize Three-Day National Strike');
+    expect(embed.description).toMatch(/\n> .*railway workers/i);
+    expect(embed.description).toMatch(/¶1/);
+    const labels = edit.components.flatMap((r: any) => r.components.map((c: any) => c.label));
+    expect(labels).toEqual(expect.arrayContaining(['More passages', 'Full paragraph 1']));
+  });
+
+  it('/ask says plainly when nothing reliable is found', async () => {
+    const { edit } = await send(slashCommand('ask', { question: 'What is the boiling point of mercury?' }, newUser()), true);
+    expectWithinDiscordLimits(edit);
+    expect(edit.embeds[0].description).toMatch(/^Nothing reliable found/);
+    expect(edit.components).toEqual([]);
+  });
+
+  it('"More passages" shows the next page in place, and "Full paragraph" the whole paragraph', async () => {
+    const { edit } = await send(slashCommand('ask', { question: 'Israel Rafah invasion Biden ceasefire' }, newUser()), true);
+    expect(edit.embeds[0].footer.text).toMatch(/^Passages 1–3 of ([4-9]|1\d)/);
+    const buttons = edit.components.flatMap((r: any) => r.components);
+    const more = buttons.find((c: any) => c.label === 'More passages');
+    expect(more.disabled).toBe(false);
+    const page2 = await send(buttonClick(more.custom_id, edit, newUser()));
+    expect(page2.callback.type).toBe(7);
+    expectWithinDiscordLimits({ ...page2.callback.data, allowed_mentions: page2.callback.data.allowed_mentions });
+    expect(page2.callback.data.embeds[0].footer.text).toMatch(/^Passages 4–/);
+    expect(page2.callback.data.embeds[0].description).toMatch(/^\*\*4\.\*\* /);
+
+    const full = buttons.find((c: any) => c.label === 'Full paragraph 1');
+    const para = await send(buttonClick(full.custom_id, edit, newUser()));
+    expect(para.callback.type).toBe(4);
+    expect(para.callback.data.flags).toBe(64);
+    expectWithinDiscordLimits(para.callback.data);
+    const quote = edit.embeds[0].description.split('\n').find((l: string) => l.startsWith('> '))!.slice(2);
+    expect(para.callback.data.embeds[0].description).toContain(`**${quote.replace(/ …$/, '')}`);
+  });
+
+  it('autocompletes article titles on /summary, then summarises the chosen one with citations', async () => {
+    const { callback } = await send(autocomplete('summary', 'article', 'israel'));
+    expect(callback.type).toBe(8);
+    const choices = callback.data.choices as { name: string; value: string }[];
+    expect(choices.length).toBeGreaterThan(0);
+    expect(choices.length).toBeLessThanOrEqual(25);
+    for (const c of choices) {
+      expect(c.name.length).toBeLessThanOrEqual(100);
+      expect(c.value.length).toBeLessThanOrEqual(100);
+    }
+    const losing = choices.find((c) => c.name.startsWith('Israel is Losing'))!;
+    expect(losing).toBeDefined();
+    const { edit } = await send(slashCommand('summary', { article: losing.value }), true);
+    expectWithinDiscordLimits(edit);
+    expect(edit.embeds[0].title).toBe('Israel is Losing');
+    expect(edit.embeds[0].description).toMatch(/\[¶\d+\]/);
+  });
+
+  it('/sources names author, source and date of an article', async () => {
+    const { edit } = await send(slashCommand('sources', { article: 'Sino-Russian Entente' }), true);
+    expectWithinDiscordLimits(edit);
+    const fields = Object.fromEntries(edit.embeds[0].fields.map((f: any) => [f.name, f.value]));
+    expect(fields).toMatchObject({ Author: 'M.K. Bhadrakumar', 'Courtesy of': 'Indian Punchline', Date: '2024-05-24' });
+  });
+
+  it('/articles pages with buttons', async () => {
+    const { callback } = await send(slashCommand('articles'));
+    expect(callback.type).toBe(4);
+    expectWithinDiscordLimits(callback.data);
+    expect(callback.data.embeds[0].title).toBe('Articles in the corpus (11)');
+    const next = callback.data.components[0].components.find((c: any) => c.label === 'Next');
+    const page2 = await send(buttonClick(next.custom_id));
+    expect(page2.callback.data.embeds[0].description).toMatch(/^\*\*11\.\*\*/);
+  });
+
+  it('refuses /reindex to a member without Manage Server, and runs it for one who has it', async () => {
+    const denied = await send(slashCommand('reindex', {}, { admin: false }));
+    expect(denied.callback.type).toBe(4);
+    expect(denied.callback.data.flags).toBe(64);
+    expect(denied.callback.data.content).toMatch(/Manage Server/);
+    const allowed = await send(slashCommand('reindex', {}, { admin: true }), true);
+    expect(allowed.callback).toMatchObject({ type: 5, data: { flags: 64 } });
+    expect(allowed.edit.content).toMatch(/^Re-index done: 11 articles from 2 files, \d+ chunks; nothing changed/);
+  });
+
+  it('puts a hasty asker on a short cooldown with a friendly, private message', async () => {
+    const who = newUser();
+    await send(slashCommand('ask', { question: 'Sri Lanka students' }, who), true);
+    const again = await send(slashCommand('ask', { question: 'Sri Lanka police' }, who));
+    expect(again.callback).toMatchObject({ type: 4, data: { flags: 64 } });
+    expect(again.callback.data.content).toMatch(/try again in \d+ s/);
+  });
+
+  it('answers bad input with a short private message and keeps running', async () => {
+    const bad = await send(slashCommand('ask', { question: 'Rafah', since: 'last week' }, newUser()));
+    expect(bad.callback).toMatchObject({ type: 4, data: { flags: 64 } });
+    expect(bad.callback.data.content).toMatch(/since needs a date as YYYY-MM-DD/);
+    const stale = await send(buttonClick('ask:page:999:1'));
+    expect(stale.callback.data.content).toMatch(/expired/);
+    expect(bot.client.isReady()).toBe(true);
+  });
+
+  it('never logs the token', () => {
+    expect(logs.length).toBeGreaterThan(5);
+    expect(logs.join('\n')).not.toContain(TOKEN);
+  });
+});

@@ -1,0 +1,68 @@
+import { APP_ID, BOT_USER, CHANNEL_ID, GUILD_ID, snowflake } from './server.ts';
+
+const MANAGE_GUILD = 1n << 5n;
+
+export interface Who {
+  userId?: string;
+  /** Manage Server permission. */
+  admin?: boolean;
+}
+
+function base(type: number, who: Who) {
+  const id = snowflake();
+  const user = { id: who.userId ?? '500000000000000005', username: 'reader', discriminator: '0', global_name: 'Reader', avatar: null };
+  return {
+    id,
+    token: `token-${id}`,
+    application_id: APP_ID,
+    type,
+    version: 1,
+    guild_id: GUILD_ID,
+    channel_id: CHANNEL_ID,
+    channel: { id: CHANNEL_ID, type: 0, name: 'general', guild_id: GUILD_ID, permission_overwrites: [], position: 0 },
+    member: { user, roles: [], permissions: String(who.admin ? MANAGE_GUILD : 0n), joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0, nick: null, avatar: null, pending: false },
+    app_permissions: String((1n << 53n) - 1n),
+    locale: 'en-US',
+    guild_locale: 'en-US',
+    entitlements: [],
+    authorizing_integration_owners: { '0': GUILD_ID },
+    context: 0,
+  };
+}
+
+type Option = { name: string; type: number; value: string | number; focused?: boolean };
+
+const option = (name: string, value: string | number): Option => ({ name, type: typeof value === 'number' ? 4 : 3, value });
+
+export function slashCommand(name: string, options: Record<string, string | number> = {}, who: Who = {}) {
+  return { ...base(2, who), data: { id: snowflake(), name, type: 1, guild_id: GUILD_ID, options: Object.entries(options).map(([k, v]) => option(k, v)) } };
+}
+
+export function autocomplete(name: string, focused: string, typed: string, who: Who = {}) {
+  return { ...base(4, who), data: { id: snowflake(), name, type: 1, options: [{ ...option(focused, typed), focused: true }] } };
+}
+
+export function buttonClick(customId: string, message: { embeds?: unknown[]; components?: unknown[] } = {}, who: Who = {}) {
+  return {
+    ...base(3, who),
+    data: { custom_id: customId, component_type: 2 },
+    message: {
+      id: snowflake(),
+      channel_id: CHANNEL_ID,
+      author: BOT_USER,
+      content: '',
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      attachments: [],
+      embeds: message.embeds ?? [],
+      components: message.components ?? [],
+      pinned: false,
+      type: 0,
+      flags: 0,
+    },
+  };
+}

@@ -1,0 +1,193 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+export const APP_ID = '100000000000000001';
+export const GUILD_ID = '200000000000000002';
+export const CHANNEL_ID = '300000000000000003';
+export const BOT_USER = { id: APP_ID, username: 'newsbot', discriminator: '0', global_name: null, avatar: null, bot: true };
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: any;
+  auth: string | undefined;
+}
+
+let nextId = 400000000000000000n;
+export const snowflake = () => String(nextId++);
+
+function messageFrom(body: any, id = snowflake()) {
+  return {
+    id,
+    channel_id: CHANNEL_ID,
+    author: BOT_USER,
+    content: body?.content ?? '',
+    timestamp: new Date().toISOString(),
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: [],
+    mention_roles: [],
+    attachments: [],
+    embeds: body?.embeds ?? [],
+    components: body?.components ?? [],
+    pinned: false,
+    type: 0,
+    flags: body?.flags ?? 0,
+    application_id: APP_ID,
+    webhook_id: APP_ID,
+  };
+}
+
+/**
+ * A fake Discord on 127.0.0.1: the REST routes the bot uses and a JSON gateway. It records every
+ * request so tests can assert on what the real discord.js client sent.
+ */
+export class FakeDiscord {
+  readonly requests: RecordedRequest[] = [];
+  private http!: Server;
+  private wss!: WebSocketServer;
+  private sockets = new Set<WebSocket>();
+  private seq = 0;
+  private waiters: { pred: (r: RecordedRequest) => boolean; resolve: (r: RecordedRequest) => void }[] = [];
+  port = 0;
+
+  get apiBase(): string {
+    return `http://127.0.0.1:${this.port}/api`;
+  }
+
+  async start(): Promise<void> {
+    this.http = createServer((req, res) => void this.handle(req, res));
+    this.wss = new WebSocketServer({ noServer: true });
+    this.http.on('upgrade', (req, socket, head) => this.wss.handleUpgrade(req, socket, head, (ws) => this.gateway(ws)));
+    await new Promise<void>((r) => this.http.listen(0, '127.0.0.1', r));
+    this.port = (this.http.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    for (const ws of this.sockets) ws.terminate();
+    this.wss.close();
+    this.http.closeAllConnections();
+    await new Promise<void>((r) => this.http.close(() => r()));
+  }
+
+  /** Resolves with the first request (already seen or future) that matches. */
+  waitFor(pred: (r: RecordedRequest) => boolean, timeoutMs = 20_000, from = 0): Promise<RecordedRequest> {
+    const seen = this.requests.slice(from).find(pred);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`fake Discord: no matching request within ${timeoutMs} ms`)), timeoutMs);
+      this.waiters.push({ pred, resolve: (r) => (clearTimeout(t), resolve(r)) });
+    });
+  }
+
+  private record(r: RecordedRequest) {
+    this.requests.push(r);
+    this.waiters = this.waiters.filter((w) => (w.pred(r) ? (w.resolve(r), false) : true));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url!, `http://127.0.0.1:${this.port}`);
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    let body: any = null;
+    if (raw) {
+      // discord.js sends multipart only with files; the bot sends none.
+      body = req.headers['content-type']?.includes('json') ? JSON.parse(raw) : raw;
+    }
+    const path = decodeURIComponent(url.pathname).replace(/^\/api\/v\d+/, '');
+    const send = (status: number, data?: unknown) => {
+      res.writeHead(status, data === undefined ? {} : { 'content-type': 'application/json' });
+      res.end(data === undefined ? undefined : JSON.stringify(data));
+    };
+    const r: RecordedRequest = { method: req.method!, path, query: url.searchParams, body, auth: req.headers.authorization };
+    let m: RegExpMatchArray | null;
+    if (req.method === 'GET' && path === '/gateway/bot') {
+      send(200, { url: `ws://127.0.0.1:${this.port}`, shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } });
+    } else if (req.method === 'PUT' && (m = path.match(/^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/))) {
+      send(200, (body as any[]).map((c) => ({ ...c, id: snowflake(), application_id: m![1], guild_id: m![2], version: snowflake(), type: c.type ?? 1 })));
+    } else if (req.method === 'POST' && (m = path.match(/^\/interactions\/(\d+)\/([^/]+)\/callback$/))) {
+      if (url.searchParams.get('with_response') === 'true') {
+        send(200, { interaction: { id: m[1], type: 2, response_message_id: snowflake(), response_message_loading: body?.type === 5, response_message_ephemeral: false }, resource: { type: body?.type, message: messageFrom(body?.data) } });
+      } else send(204);
+    } else if ((req.method === 'PATCH' || req.method === 'GET') && /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/.test(path)) {
+      send(200, messageFrom(body));
+    } else if (req.method === 'POST' && /^\/webhooks\/\d+\/[^/]+$/.test(path)) {
+      send(200, messageFrom(body));
+    } else {
+      send(404, { message: `fake Discord has no route ${req.method} ${path}`, code: 0 });
+    }
+    this.record(r);
+  }
+
+  private gateway(ws: WebSocket) {
+    this.sockets.add(ws);
+    ws.on('close', () => this.sockets.delete(ws));
+    const out = (payload: object) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(payload));
+    out({ op: 10, d: { heartbeat_interval: 30_000 } });
+    ws.on('message', (data) => {
+      const msg = JSON.parse(String(data)) as { op: number; d: any };
+      if (msg.op === 1) out({ op: 11 });
+      if (msg.op === 2) {
+        out({
+          op: 0,
+          t: 'READY',
+          s: ++this.seq,
+          d: {
+            v: 10,
+            user: { ...BOT_USER, verified: true, flags: 0, mfa_enabled: false },
+            guilds: [{ id: GUILD_ID, unavailable: true }],
+            session_id: 'fake-session',
+            resume_gateway_url: `ws://127.0.0.1:${this.port}`,
+            application: { id: APP_ID, flags: 0 },
+            private_channels: [],
+            relationships: [],
+          },
+        });
+        out({ op: 0, t: 'GUILD_CREATE', s: ++this.seq, d: guildPayload() });
+      }
+    });
+  }
+
+  /** Sends INTERACTION_CREATE to every connected client. */
+  dispatchInteraction(d: object): void {
+    for (const ws of this.sockets) ws.send(JSON.stringify({ op: 0, t: 'INTERACTION_CREATE', s: ++this.seq, d }));
+  }
+}
+
+function guildPayload() {
+  return {
+    id: GUILD_ID,
+    name: 'Test Server',
+    icon: null,
+    owner_id: '900000000000000009',
+    afk_channel_id: null,
+    afk_timeout: 300,
+    verification_level: 0,
+    default_message_notifications: 0,
+    explicit_content_filter: 0,
+    roles: [{ id: GUILD_ID, name: '@everyone', permissions: '0', position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }],
+    emojis: [],
+    stickers: [],
+    features: [],
+    mfa_level: 0,
+    system_channel_flags: 0,
+    premium_tier: 0,
+    preferred_locale: 'en-US',
+    nsfw_level: 0,
+    joined_at: new Date().toISOString(),
+    large: false,
+    unavailable: false,
+    member_count: 2,
+    members: [],
+    channels: [{ id: CHANNEL_ID, type: 0, name: 'general', position: 0, permission_overwrites: [], guild_id: GUILD_ID }],
+    threads: [],
+    presences: [],
+    voice_states: [],
+    stage_instances: [],
+    guild_scheduled_events: [],
+  };
+}
