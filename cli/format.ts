@@ -17,10 +17,13 @@ export function answerToJson(a: Answer) {
   return { question: a.question, answered: a.answered, passages: a.passages.map(passageToJson) };
 }
 
+/** Wraps a quote in quotation marks unless it already opens with one. */
+const quoted = (s: string) => (/^[“"‘]/.test(s) ? s : `“${s}”`);
+
 export function formatAnswer(a: Answer): string {
   if (!a.answered) return `Nothing reliable found in the corpus for "${a.question}".`;
   return a.passages
-    .map((p, i) => `${i + 1}. “${p.quote}”\n   — ${citation(p.article)}, paragraph ${p.paragraph}${p.section ? ` (${p.section})` : ''} [score ${p.score.toFixed(2)}]`)
+    .map((p, i) => `${i + 1}. ${quoted(p.quote)}\n   — ${citation(p.article)}, paragraph ${p.paragraph}${p.section ? ` (${p.section})` : ''} [score ${p.score.toFixed(2)}]`)
     .join('\n\n');
 }
 
@@ -34,9 +37,9 @@ export function formatSummary(s: Summary): string {
 
 export function formatSources(query: string, matches: SourceMatch[]): string {
   if (!matches.length) return `No article covers "${query}".`;
-  return matches.map((m, i) => `${i + 1}. ${citation(m.article)}\n   “${m.passage.quote}” (¶${m.passage.paragraph})`).join('\n');
+  return matches.map((m, i) => `${i + 1}. ${citation(m.article)}\n   ${quoted(m.passage.quote)} (¶${m.passage.paragraph})`).join('\n');
 }
 
 export function formatArticles(list: ArticleListing[]): string {
-  return list.map((a, i) => `${String(i + 1).padStart(3)}. ${citation(a)} (${a.paragraphs} paragraphs) [${a.id}]`).join('\n');
+  return list.map((a, i) => `${String(i + 1).padStart(3)}. ${citation(a)} (${a.paragraphs} paragraph${a.paragraphs === 1 ? '' : 's'}) [${a.id}]`).join('\n');
 }
