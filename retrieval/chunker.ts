@@ -33,27 +33,36 @@ function splitLong(text: string, span: Span, max: number, count: (t: string) => 
  * Paragraph- and sentence-aware chunks: a paragraph that fits is one chunk; a longer one is cut
  * into runs of whole sentences near `targetTokens`, each overlapping the previous by one sentence.
  * No chunk crosses a paragraph, so every chunk cites exactly one paragraph.
+ * Each sentence is tokenized once and runs are sized by summing (tokenizers split at whitespace, so
+ * counts add up); every multi-sentence chunk is then checked against the hard limit with one count.
  */
 export function chunkArticle(article: Article, opts: ChunkOptions): Chunk[] {
   const max = opts.maxTokens;
   const target = Math.min(opts.targetTokens ?? 128, max);
+  const count = opts.countTokens;
+  // Special tokens ([CLS], [SEP]…) each count includes once.
+  const overhead = count('');
+  const text = article.text;
   const chunks: Chunk[] = [];
   const push = (p: number, start: number, end: number) =>
     chunks.push({ id: `${article.id}#${chunks.length}`, articleId: article.id, paragraph: p, section: article.paragraphs[p]!.section, start, end });
 
   article.paragraphs.forEach((para, p) => {
-    const text = article.text;
-    if (opts.countTokens(text.slice(para.start, para.end)) <= target) {
+    if (count(text.slice(para.start, para.end)) <= target) {
       push(p, para.start, para.end);
       return;
     }
     const sentences = sentenceSpans(text.slice(para.start, para.end))
       .map((s) => ({ start: s.start + para.start, end: s.end + para.start }))
-      .flatMap((s) => (opts.countTokens(text.slice(s.start, s.end)) > max ? splitLong(text, s, max, opts.countTokens) : [s]));
+      .flatMap((s) => (count(text.slice(s.start, s.end)) > max ? splitLong(text, s, max, count) : [s]));
+    const cost = sentences.map((s) => count(text.slice(s.start, s.end)) - overhead);
     let i = 0;
     while (i < sentences.length) {
       let j = i + 1;
-      while (j < sentences.length && opts.countTokens(text.slice(sentences[i]!.start, sentences[j]!.end)) <= target) j++;
+      let tokens = overhead + cost[i]!;
+      while (j < sentences.length && tokens + cost[j]! <= target) tokens += cost[j++]!;
+      // Allow one token of drift per sentence boundary before paying for a re-count.
+      if (tokens + (j - i) > max) while (j - 1 > i && count(text.slice(sentences[i]!.start, sentences[j - 1]!.end)) > max) j--;
       push(p, sentences[i]!.start, sentences[j - 1]!.end);
       if (j >= sentences.length) break;
       i = j - 1 > i ? j - 1 : j;
