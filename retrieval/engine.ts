@@ -69,8 +69,9 @@ export class Engine {
       for (const w of report.warnings) this.log('warn', `${w.file}: ${w.message}`);
       if (!data.articles.length) throw new UserError(`No articles found in ${dir}. Put .txt, .md, .html, .json or .jsonl files there.`);
       if (report.changed) {
-        await saveIndex(this.settings.indexDir, data);
-        this.snap = new Snapshot(data);
+        const snap = new Snapshot(data);
+        await saveIndex(this.settings.indexDir, { ...data, bm25: snap.bm25.data });
+        this.snap = snap;
         this.summaries.clear();
       }
       return report;

@@ -14,7 +14,10 @@ export class Snapshot {
     this.byId = new Map(data.articles.map((a) => [a.id, a]));
     this.chunkArticle = data.chunks.map((c) => this.byId.get(c.articleId)!);
     this.dim = data.manifest.model.dim;
-    this.bm25 = new Bm25(data.chunks.map((c, i) => `${this.chunkArticle[i]!.title} ${this.chunkArticle[i]!.text.slice(c.start, c.end)}`));
+    // Loaded with the index when it was saved with one; built (once) otherwise.
+    this.bm25 = data.bm25 && data.bm25.lengths.length === data.chunks.length
+      ? new Bm25(data.bm25)
+      : Bm25.build(data.chunks.map((c, i) => `${this.chunkArticle[i]!.title} ${this.chunkArticle[i]!.text.slice(c.start, c.end)}`));
   }
 
   get articles(): Article[] {

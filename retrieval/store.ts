@@ -1,15 +1,18 @@
 import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LocalIndex, ProtobufCodec, type IndexData, type IndexItem } from 'vectra';
+import { LocalIndex, type IndexData, type IndexItem } from 'vectra';
+import { Float32Codec } from './float32-codec.ts';
+import type { Bm25Data } from './bm25.ts';
 import type { Article, Chunk } from './types.ts';
 
 /**
- * The index on disk. Each build is written to a fresh generation folder (vectra index with a
- * float32 protobuf codec, articles and manifest), and only then does the CURRENT pointer move to it
+ * The index on disk. Each build is written to a fresh generation folder (a vectra LocalIndex in
+ * the Float32Codec format, the BM25 index, articles and manifest), and only then does the CURRENT pointer move to it
  * by an atomic rename. A crash at any moment leaves CURRENT naming a complete generation.
  */
 
-export const STORE_VERSION = 1;
+/** 2: vectors in the Float32Codec format and a saved keyword index. */
+export const STORE_VERSION = 2;
 
 export interface Manifest {
   version: number;
@@ -26,6 +29,8 @@ export interface StoredIndex {
   chunks: Chunk[];
   /** Row i is chunk i's unit vector. */
   vectors: Float32Array;
+  /** The keyword index over the chunks, saved so a load does not rebuild it. */
+  bm25?: Bm25Data | null;
 }
 
 type ChunkMeta = { articleId: string; paragraph: number; start: number; end: number; section: string; author: string; source: string; date: number };
@@ -80,17 +85,21 @@ export async function saveIndex(dir: string, data: StoredIndex): Promise<void> {
   // linearly per item, which is quadratic on a fresh bulk build.
   const items: IndexItem<ChunkMeta>[] = data.chunks.map((c, i) => {
     const a = byId.get(c.articleId)!;
-    const vector = Array.from(data.vectors.subarray(i * dim, (i + 1) * dim));
+    // The codec copies views straight into its float32 block; no per-number arrays.
+    const vector = data.vectors.subarray(i * dim, (i + 1) * dim);
+    let norm = 0;
+    for (const x of vector) norm += x * x;
     return {
       id: c.id,
-      vector,
-      norm: Math.hypot(...vector),
+      vector: vector as unknown as number[],
+      norm: Math.sqrt(norm),
       metadata: { articleId: c.articleId, paragraph: c.paragraph, start: c.start, end: c.end, section: c.section ?? '', author: a.author ?? '', source: a.source ?? '', date: dateNumber(a.date) },
     };
   });
-  const codec = new ProtobufCodec();
+  const codec = new Float32Codec();
   await mkdir(join(genDir, 'vectors'));
   await writeDurable(join(genDir, 'vectors', `index${codec.extension}`), codec.serializeIndex({ version: 1, metadata_config: { indexed: INDEXED }, items } as IndexData));
+  if (data.bm25) await writeBm25(genDir, data.bm25);
   await writeDurable(join(genDir, 'manifest.json'), JSON.stringify(data.manifest));
   await syncDir(genDir);
 
@@ -98,6 +107,28 @@ export async function saveIndex(dir: string, data: StoredIndex): Promise<void> {
   await rename(join(dir, `${CURRENT}.tmp`), join(dir, CURRENT));
   await syncDir(dir);
   await removeStaleGenerations(dir, gen);
+}
+
+async function writeBm25(genDir: string, b: Bm25Data): Promise<void> {
+  const arrays = [b.offsets, b.docs, b.lengths, b.tfs];
+  await writeDurable(join(genDir, 'bm25.json'), JSON.stringify({ vocabulary: b.vocabulary, lengths: arrays.map((a) => a.length) }));
+  await writeDurable(join(genDir, 'bm25.bin'), Buffer.concat(arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))));
+}
+
+/** The saved keyword index, or null when there is none or it does not fit (it is then rebuilt). */
+async function readBm25(genDir: string): Promise<Bm25Data | null> {
+  try {
+    const meta = JSON.parse(await readFile(join(genDir, 'bm25.json'), 'utf8')) as { vocabulary: string[]; lengths: number[] };
+    const bin = await readFile(join(genDir, 'bm25.bin'));
+    const [nOff, nDocs, nLen, nTfs] = meta.lengths as [number, number, number, number];
+    if (bin.byteLength !== 4 * (nOff + nDocs + nLen) + 2 * nTfs || nOff !== meta.vocabulary.length + 1 || nDocs !== nTfs) return null;
+    // Copy out of the file buffer so each array is aligned and owns its memory.
+    const u32 = new Uint32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + 4 * (nOff + nDocs + nLen)));
+    const tfs = new Uint16Array(bin.buffer.slice(bin.byteOffset + 4 * (nOff + nDocs + nLen), bin.byteOffset + bin.byteLength));
+    return { vocabulary: meta.vocabulary, offsets: u32.subarray(0, nOff), docs: u32.subarray(nOff, nOff + nDocs), lengths: u32.subarray(nOff + nDocs), tfs };
+  } catch {
+    return null;
+  }
 }
 
 async function removeStaleGenerations(dir: string, keep: string): Promise<void> {
@@ -115,7 +146,7 @@ export async function loadIndex(dir: string): Promise<StoredIndex | null> {
     const manifest = JSON.parse(await readFile(join(genDir, 'manifest.json'), 'utf8')) as Manifest;
     if (manifest.version !== STORE_VERSION) throw new Error(`index format ${manifest.version}, expected ${STORE_VERSION}`);
     const articles = JSON.parse(await readFile(join(genDir, 'articles.json'), 'utf8')) as Article[];
-    const index = new LocalIndex<ChunkMeta>(join(genDir, 'vectors'), undefined, undefined, new ProtobufCodec());
+    const index = new LocalIndex<ChunkMeta>(join(genDir, 'vectors'), undefined, undefined, new Float32Codec());
     const items = await index.listItems();
     const dim = manifest.model.dim;
     if (items.length !== manifest.chunkCount) throw new Error(`${items.length} vectors, manifest says ${manifest.chunkCount}`);
@@ -126,7 +157,7 @@ export async function loadIndex(dir: string): Promise<StoredIndex | null> {
       const m = it.metadata;
       return { id: it.id, articleId: m.articleId, paragraph: m.paragraph, start: m.start, end: m.end, section: m.section || null };
     });
-    return { manifest, articles, chunks, vectors };
+    return { manifest, articles, chunks, vectors, bm25: await readBm25(genDir) };
   } catch (e) {
     throw new IndexCorruptError(`Index at ${genDir} is unreadable (${(e as Error).message}).`);
   }

@@ -3,7 +3,11 @@ import { mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { LocalIndex } from 'vectra';
+import { Bm25 } from '../retrieval/bm25.ts';
+import { Float32Codec } from '../retrieval/float32-codec.ts';
 import { Engine } from '../retrieval/engine.ts';
+import { Snapshot } from '../retrieval/snapshot.ts';
 import { currentGeneration, IndexCorruptError, loadIndex, saveIndex, STORE_VERSION } from '../retrieval/store.ts';
 import type { Article } from '../retrieval/types.ts';
 import { seedSettings } from './helpers/seed.ts';
@@ -21,17 +25,33 @@ function sample(dim = 4) {
       { id: 'f/a#1', articleId: 'f/a', paragraph: 0, section: null, start: 5, end: 9 },
     ],
     vectors: Float32Array.from([0.5, 0.5, 0.5, 0.5, 1, 0, 0, 0]),
+    bm25: Bm25.build(['A One.', 'A Two.']).data,
   };
 }
 
 describe('index store', () => {
-  it('round-trips articles, chunks and float32 vectors through vectra files', async () => {
+  it('round-trips articles, chunks, float32 vectors (vectra files) and the keyword index', async () => {
     const dir = tmp('store-');
     await saveIndex(dir, sample());
     const back = await loadIndex(dir);
     expect(back).toEqual(sample());
     const gen = await currentGeneration(dir);
-    expect(readdirSync(join(dir, gen!, 'vectors'))).toEqual(['index.pb']);
+    expect(readdirSync(join(dir, gen!, 'vectors'))).toEqual(['index.f32idx']);
+    // Still a vectra index: vectra itself reads and queries it through the codec.
+    const vectra = new LocalIndex(join(dir, gen!, 'vectors'), undefined, undefined, new Float32Codec());
+    const [top] = await vectra.queryItems([1, 0, 0, 0], '', 1);
+    expect(top?.item.id).toBe('f/a#1');
+    expect(top?.item.metadata).toMatchObject({ articleId: 'f/a', author: 'Ann', date: 20240524 });
+    expect(new Bm25(back!.bm25!).search(['two'], 5)).toEqual(Bm25.build(['A One.', 'A Two.']).search(['two'], 5));
+  });
+
+  it('rebuilds a missing or damaged keyword index instead of failing', async () => {
+    const dir = tmp('store-');
+    await saveIndex(dir, sample());
+    writeFileSync(join(dir, (await currentGeneration(dir))!, 'bm25.bin'), 'junk');
+    const back = (await loadIndex(dir))!;
+    expect(back.bm25).toBeNull();
+    expect(new Snapshot(back).bm25.search(['two'], 5).map((h) => h.doc)).toEqual([1]);
   });
 
   it('keeps only the current generation after a save', async () => {
@@ -45,7 +65,7 @@ describe('index store', () => {
     expect(await loadIndex(tmp('store-'))).toBeNull();
     const dir = tmp('store-');
     await saveIndex(dir, sample());
-    const file = join(dir, (await currentGeneration(dir))!, 'vectors', 'index.pb');
+    const file = join(dir, (await currentGeneration(dir))!, 'vectors', 'index.f32idx');
     truncateSync(file, Math.floor(readFileSync(file).length / 2));
     await expect(loadIndex(dir)).rejects.toBeInstanceOf(IndexCorruptError);
     await expect(loadIndex(dir)).rejects.toThrow(/is unreadable/);
