@@ -144,7 +144,9 @@ export async function loadIndex(dir: string): Promise<StoredIndex | null> {
   const genDir = join(dir, gen);
   try {
     const manifest = JSON.parse(await readFile(join(genDir, 'manifest.json'), 'utf8')) as Manifest;
-    if (manifest.version !== STORE_VERSION) throw new Error(`index format ${manifest.version}, expected ${STORE_VERSION}`);
+    if (manifest.version !== STORE_VERSION) {
+      throw new IndexCorruptError(`Index at ${genDir} was written by another version of the bot (format ${manifest.version}; this one reads ${STORE_VERSION}).`);
+    }
     const articles = JSON.parse(await readFile(join(genDir, 'articles.json'), 'utf8')) as Article[];
     const index = new LocalIndex<ChunkMeta>(join(genDir, 'vectors'), undefined, undefined, new Float32Codec());
     const items = await index.listItems();
@@ -159,6 +161,7 @@ export async function loadIndex(dir: string): Promise<StoredIndex | null> {
     });
     return { manifest, articles, chunks, vectors, bm25: await readBm25(genDir) };
   } catch (e) {
+    if (e instanceof IndexCorruptError) throw e;
     throw new IndexCorruptError(`Index at ${genDir} is unreadable (${(e as Error).message}).`);
   }
 }
