@@ -1,5 +1,5 @@
 import { env, LogLevel, pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
-import type { Embedder } from './embedder.ts';
+import { wordwiseCounter, type Embedder } from './embedder.ts';
 
 export interface TransformersOptions {
   /** Hugging Face model id, e.g. Xenova/all-MiniLM-L6-v2. */
@@ -31,7 +31,7 @@ export async function loadTransformersEmbedder(opts: TransformersOptions): Promi
     dim: probe!.length,
     // sentence-transformers MiniLM models were trained on 256-token windows; longer input is truncated.
     maxTokens: Math.min(modelMax, 256),
-    countTokens: (text) => tokenizer.encode(text).length,
+    countTokens: wordwiseCounter((text) => tokenizer.encode(text).length),
     embed: (texts) => embedWith(extractor, texts),
   };
 }

@@ -93,14 +93,26 @@ export function words(text: string): string[] {
   ).map((w) => w.replace(/'s$/, '').replace(/[.,']/g, ''));
 }
 
+const stems = new Map<string, string[]>();
+
+/** The terms of one word; memoised because stemming every word of a large corpus dominates indexing. */
+function termsOfWord(w: string): string[] {
+  let t = stems.get(w);
+  if (t) return t;
+  t = [];
+  if (!(STOP.has(w) || (w.length < 2 && !/\d/.test(w)))) {
+    for (const part of w.split('-')) {
+      if (part && !STOP.has(part)) t.push(/\d/.test(part) ? part : stemmer(part));
+    }
+  }
+  if (stems.size >= 500_000) stems.clear();
+  stems.set(w, t);
+  return t;
+}
+
 /** Search terms: content words, stemmed. Numbers are kept (dates and counts are often the answer). */
 export function terms(text: string): string[] {
   const out: string[] = [];
-  for (const w of words(text)) {
-    if (STOP.has(w) || w.length < 2 && !/\d/.test(w)) continue;
-    for (const part of w.split('-')) {
-      if (part && !STOP.has(part)) out.push(/\d/.test(part) ? part : stemmer(part));
-    }
-  }
+  for (const w of words(text)) for (const t of termsOfWord(w)) out.push(t);
   return out;
 }

@@ -1,9 +1,11 @@
+import { AutoTokenizer } from '@huggingface/transformers';
 import { describe, expect, it } from 'vitest';
 import { createEmbedder } from '../embeddings/index.ts';
 import { chunkArticle } from '../retrieval/chunker.ts';
 import { loadCorpus } from '../retrieval/corpus.ts';
 import { SEED_CORPUS } from './helpers/seed.ts';
 import { TINY_MODEL, tinyEmbedder, tinyModelDir } from './helpers/tiny-embedder.ts';
+import { SHARED_MINILM } from './helpers/tiny-model.ts';
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i]!, 0);
 
@@ -20,6 +22,13 @@ describe('transformers.js embedder (generated tiny model, real library)', async 
     // [CLS] hello world [SEP]
     expect(embedder.countTokens('hello world')).toBe(4);
     expect(embedder.countTokens('Bhadrakumar')).toBeGreaterThan(3);
+  });
+
+  it('counts word by word (memoised) exactly as the tokenizer counts whole texts', async () => {
+    const tokenizer = await AutoTokenizer.from_pretrained(SHARED_MINILM);
+    const { articles } = await loadCorpus(SEED_CORPUS);
+    const paragraphs = articles.flatMap((a) => a.paragraphs.map((p) => a.text.slice(p.start, p.end)));
+    for (const p of paragraphs) expect(embedder.countTokens(p)).toBe(tokenizer.encode(p).length);
   });
 
   it('embeds in batches to unit vectors; shared words score higher than unrelated text', async () => {
