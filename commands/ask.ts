@@ -1,7 +1,7 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, MessageFlags, SlashCommandBuilder, type APIEmbed } from 'discord.js';
 import { checkDate, checkQuestion, MAX_QUESTION_CHARS } from '../retrieval/errors.ts';
 import type { Answer, Filters } from '../retrieval/types.ts';
-import { fitEmbed, LIMITS } from './limits.ts';
+import { clip, fitEmbed, LIMITS } from './limits.ts';
 import { blockQuote, citation, confidenceCue, location, safeText } from './render.ts';
 import { customId, NO_MENTIONS, type SlashCommand } from './types.ts';
 
@@ -58,8 +58,8 @@ export const ask: SlashCommand = {
     .setName('ask')
     .setDescription('Answer a question with passages quoted verbatim from the news corpus, with citations')
     .addStringOption((o) => o.setName('question').setDescription('What do you want to know?').setRequired(true).setMaxLength(MAX_QUESTION_CHARS))
-    .addStringOption((o) => o.setName('author').setDescription('Only articles by this author (part of the name is enough)').setMaxLength(100))
-    .addStringOption((o) => o.setName('source').setDescription('Only articles from this source, e.g. Peoples Dispatch').setMaxLength(100))
+    .addStringOption((o) => o.setName('author').setDescription('Only articles by this author (part of the name is enough)').setMaxLength(100).setAutocomplete(true))
+    .addStringOption((o) => o.setName('source').setDescription('Only articles from this source, e.g. Peoples Dispatch').setMaxLength(100).setAutocomplete(true))
     .addStringOption((o) => o.setName('since').setDescription('Only articles on or after this date (YYYY-MM-DD)').setMaxLength(10))
     .addStringOption((o) => o.setName('until').setDescription('Only articles on or before this date (YYYY-MM-DD)').setMaxLength(10))
     .toJSON(),
@@ -82,6 +82,15 @@ export const ask: SlashCommand = {
     const answer = await ctx.engine.ask(question, { filters, limit: FETCHED });
     ctx.answers.put(i.id, answer);
     await i.editReply({ ...renderAnswer(answer, i.id, 0), allowedMentions: NO_MENTIONS });
+  },
+
+  async autocomplete(i, ctx) {
+    const focused = i.options.getFocused(true);
+    const field = focused.name === 'source' ? 'source' : 'author';
+    const typed = focused.value.toLowerCase();
+    const names = [...new Set(ctx.engine.articles().map((a) => a[field]).filter((n): n is string => !!n))];
+    const matching = names.filter((n) => n.toLowerCase().includes(typed)).sort((a, b) => a.localeCompare(b));
+    await i.respond(matching.slice(0, LIMITS.choices).map((n) => ({ name: clip(n, LIMITS.choiceName), value: clip(n, LIMITS.choiceValue) })));
   },
 
   async button(i, [action, key, arg], ctx) {

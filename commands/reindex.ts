@@ -36,6 +36,14 @@ export const reindex: SlashCommand = {
     ctx.log.info('reindex finished', { added: report.added.length, updated: report.updated.length, removed: report.removed.length, embedded: report.embedded });
     const warnings = report.warnings.slice(0, 5).map((w) => `⚠️ ${w.file}: ${w.message}`);
     if (report.warnings.length > 5) warnings.push(`…and ${report.warnings.length - 5} more warnings in the log.`);
-    await i.editReply({ content: clip([`Re-index done: ${describeReport(report)}.`, ...warnings].join('\n'), LIMITS.content), allowedMentions: NO_MENTIONS });
+    const content = clip([`Re-index done: ${describeReport(report)}.`, ...warnings].join('\n'), LIMITS.content);
+    try {
+      await i.editReply({ content, allowedMentions: NO_MENTIONS });
+    } catch (e) {
+      // A long re-index outlives the interaction token (15 minutes); say it in the channel instead.
+      ctx.log.warn('could not edit the reindex reply; posting to the channel', { error: e });
+      const channel = await i.client.channels.fetch(i.channelId).catch(() => null);
+      if (channel?.isSendable()) await channel.send({ content, allowedMentions: NO_MENTIONS });
+    }
   },
 };

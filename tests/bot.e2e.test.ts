@@ -110,6 +110,13 @@ describe('Discord bot end to end (real discord.js client, fake Discord)', () => 
     expect(edit.embeds[0].description).toMatch(/\[¶\d+\]/);
   });
 
+  it('autocompletes the author and source filters of /ask from the corpus', async () => {
+    const authors = await send(autocomplete('ask', 'author', 'bhadra'));
+    expect(authors.callback).toEqual({ type: 8, data: { choices: [{ name: 'M.K. Bhadrakumar', value: 'M.K. Bhadrakumar' }] } });
+    const sources = await send(autocomplete('ask', 'source', ''));
+    expect(sources.callback.data.choices.map((c: { name: string }) => c.name)).toEqual(['Indian Punchline', 'Peoples Dispatch']);
+  });
+
   it('/sources names author, source and date of an article', async () => {
     const { edit } = await send(slashCommand('sources', { article: 'Sino-Russian Entente' }), true);
     expectWithinDiscordLimits(edit);
