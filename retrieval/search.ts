@@ -14,10 +14,11 @@ export interface Hit {
 }
 
 /**
- * Weight of BM25 in the fusion (dense gets the rest). Chosen on half of the SQuAD dev sample and
- * checked on the other half (bench/eval.ts --sweep): with the bundled USE-lite embedder, a convex
- * combination of max-normalised BM25 and min-max-normalised cosine beat both single retrievers and
- * beat reciprocal rank fusion at every weight tried.
+ * Weight of BM25 in the fusion (dense gets the rest). Chosen on the even-numbered questions of the
+ * SQuAD dev sample and checked on the odd ones (`npm run eval -- --sweep`). With the bundled USE-lite
+ * embedder this convex combination of normalised scores beats both single retrievers, where plain
+ * reciprocal rank fusion (k = 60) fell below BM25 alone (recall@5 89.7% vs 94.5%): USE-lite's dense
+ * ranking is too weak to get an equal vote. A stronger model may want a lower weight; re-run the sweep.
  */
 export const BM25_WEIGHT = 0.8;
 
