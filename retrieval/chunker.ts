@@ -34,7 +34,7 @@ function splitLong(text: string, span: Span, max: number, count: (t: string) => 
  * into runs of whole sentences near `targetTokens`, each overlapping the previous by one sentence.
  * No chunk crosses a paragraph, so every chunk cites exactly one paragraph.
  * Each sentence is tokenized once and runs are sized by summing (tokenizers split at whitespace, so
- * counts add up); every multi-sentence chunk is then checked against the hard limit with one count.
+ * counts add up, give or take a token at a boundary); a run near the hard limit is re-counted whole.
  */
 export function chunkArticle(article: Article, opts: ChunkOptions): Chunk[] {
   const max = opts.maxTokens;
@@ -52,10 +52,17 @@ export function chunkArticle(article: Article, opts: ChunkOptions): Chunk[] {
       push(p, para.start, para.end);
       return;
     }
-    const sentences = sentenceSpans(text.slice(para.start, para.end))
-      .map((s) => ({ start: s.start + para.start, end: s.end + para.start }))
-      .flatMap((s) => (count(text.slice(s.start, s.end)) > max ? splitLong(text, s, max, count) : [s]));
-    const cost = sentences.map((s) => count(text.slice(s.start, s.end)) - overhead);
+    const sentences: Span[] = [];
+    const cost: number[] = [];
+    for (const s of sentenceSpans(text.slice(para.start, para.end))) {
+      const span = { start: s.start + para.start, end: s.end + para.start };
+      const tokens = count(text.slice(span.start, span.end));
+      const pieces = tokens > max ? splitLong(text, span, max, count) : [span];
+      for (const piece of pieces) {
+        sentences.push(piece);
+        cost.push((pieces.length > 1 ? count(text.slice(piece.start, piece.end)) : tokens) - overhead);
+      }
+    }
     let i = 0;
     while (i < sentences.length) {
       let j = i + 1;

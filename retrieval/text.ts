@@ -95,7 +95,7 @@ export function words(text: string): string[] {
 
 const stems = new Map<string, string[]>();
 
-/** The terms of one word; memoised because stemming every word of a large corpus dominates indexing. */
+/** The terms of one word, memoised: news repeats its words, so each distinct word is stemmed once. */
 function termsOfWord(w: string): string[] {
   let t = stems.get(w);
   if (t) return t;
