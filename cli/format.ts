@@ -1,12 +1,6 @@
 import type { ArticleListing, SourceMatch } from '../retrieval/engine.ts';
 import type { Summary } from '../retrieval/summary.ts';
-import type { Answer, ArticleMeta, Passage } from '../retrieval/types.ts';
-
-/** "Title — Author, Source, 2024-05-24" with the parts that are known. */
-export function citation(a: ArticleMeta): string {
-  const by = [a.author, a.source && a.source !== a.author ? a.source : null, a.date].filter(Boolean).join(', ');
-  return by ? `${a.title} — ${by}` : a.title;
-}
+import { citation, type Answer, type Passage } from '../retrieval/types.ts';
 
 export function passageToJson(p: Passage) {
   const { id, title, author, source, date } = p.article;

@@ -117,18 +117,10 @@ export const ask: SlashCommand = {
 function paragraphEmbed(text: string, quote: string, cite: string, where: string): APIEmbed {
   const at = text.indexOf(quote);
   const room = LIMITS.embedDescription - 40;
-  let description: string;
-  let clipped = false;
-  if (at >= 0 && text.length <= room) {
-    description = `${safeText(text.slice(0, at), room).text}**${safeText(quote, room).text}**${safeText(text.slice(at + quote.length), room).text}`;
-    if (description.length > room) {
-      const s = safeText(text, room);
-      [description, clipped] = [s.text, s.clipped];
-    }
-  } else {
-    const s = safeText(text, room);
-    [description, clipped] = [s.text, s.clipped];
-  }
+  const highlighted =
+    at >= 0 && text.length <= room ? `${safeText(text.slice(0, at), room).text}**${safeText(quote, room).text}**${safeText(text.slice(at + quote.length), room).text}` : null;
+  // Without room for the highlight (escaping lengthens text), the plain paragraph, shortened if need be.
+  const { text: description, clipped } = highlighted && highlighted.length <= room ? { text: highlighted, clipped: false } : safeText(text, room);
   return fitEmbed({
     title: safeText(cite, LIMITS.embedTitle).text,
     color: COLOR,

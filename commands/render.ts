@@ -1,13 +1,13 @@
 import { escapeMarkdown } from 'discord.js';
 import { MIN_CONFIDENCE } from '../retrieval/answer.ts';
-import type { ArticleMeta, Passage } from '../retrieval/types.ts';
+import { citation as baseCitation, type ArticleMeta, type Passage } from '../retrieval/types.ts';
 import { clip } from './limits.ts';
 
-/** "Title — Author · Source · 2024-05-24" with only the parts that are known. */
-export function citation(a: ArticleMeta): string {
-  const by = [a.author, a.source && a.source !== a.author ? a.source : null, a.date].filter(Boolean).join(' · ');
-  return by ? `${a.title} — ${by}` : a.title;
-}
+/** "Title — Author · Source · 2024-05-24": the engine's citation with Discord's separator. */
+export const citation = (a: ArticleMeta): string => baseCitation(a, ' · ');
+
+/** An article URL an embed may link to; Discord rejects the whole message for anything else. */
+export const embedUrl = (url: string | null | undefined): string | undefined => (url && /^https?:\/\/\S+$/.test(url) ? url : undefined);
 
 /** Where a passage sits: "¶4 · Israel’s defeat". */
 export function location(p: Pick<Passage, 'paragraph' | 'section'>): string {

@@ -4,7 +4,7 @@ import { UserError } from '../retrieval/errors.ts';
 import type { Article } from '../retrieval/types.ts';
 import { respondWithArticles } from './article-option.ts';
 import { fitEmbed, LIMITS } from './limits.ts';
-import { blockQuote, citation, safeText } from './render.ts';
+import { blockQuote, citation, embedUrl, safeText } from './render.ts';
 import { NO_MENTIONS, type SlashCommand } from './types.ts';
 
 const COLOR = 0x8b5cf6;
@@ -22,7 +22,7 @@ function articleCard(a: Article, total: number): APIEmbed {
   if (a.notes.length) fields.push({ name: 'Notes (bio, captions)', value: a.notes.map((n) => `• ${n}`).join('\n'), inline: false });
   return fitEmbed({
     title: safeText(a.title, LIMITS.embedTitle).text,
-    url: a.url && /^https?:\/\/\S+$/.test(a.url) ? a.url : undefined,
+    url: embedUrl(a.url),
     color: COLOR,
     description: a.standfirst ? `*${safeText(a.standfirst, 1000).text}*` : undefined,
     fields: fields.map((f) => ({ ...f, value: safeText(f.value, LIMITS.fieldValue).text })),

@@ -2,7 +2,7 @@ import { SlashCommandBuilder } from 'discord.js';
 import { UserError } from '../retrieval/errors.ts';
 import { respondWithArticles } from './article-option.ts';
 import { fitEmbed, LIMITS } from './limits.ts';
-import { citation, safeText } from './render.ts';
+import { citation, embedUrl, safeText } from './render.ts';
 import { NO_MENTIONS, type SlashCommand } from './types.ts';
 
 export const summary: SlashCommand = {
@@ -14,9 +14,10 @@ export const summary: SlashCommand = {
 
   async execute(i, ctx) {
     const ref = i.options.getString('article', true);
-    if (!ctx.engine.findArticle(ref)) throw new UserError(`No article matches "${ref.slice(0, 100)}". Pick one from the list as you type, or browse with \`/articles\`.`);
+    const article = ctx.engine.findArticle(ref);
+    if (!article) throw new UserError(`No article matches "${ref.slice(0, 100)}". Pick one from the list as you type, or browse with \`/articles\`.`);
     await i.deferReply();
-    const s = await ctx.engine.summary(ref);
+    const s = await ctx.engine.summary(article.id);
     const bullets: string[] = [];
     let used = s.standfirst ? s.standfirst.length + 4 : 0;
     for (const x of s.sentences) {
@@ -29,12 +30,11 @@ export const summary: SlashCommand = {
       used += line.length + 1;
     }
     const lead = s.standfirst ? `*${safeText(s.standfirst, 600).text}*\n\n` : '';
-    const article = ctx.engine.article(s.article.id);
     await i.editReply({
       embeds: [
         fitEmbed({
           title: safeText(s.article.title, LIMITS.embedTitle).text,
-          url: article?.url && /^https?:\/\/\S+$/.test(article.url) ? article.url : undefined,
+          url: embedUrl(article.url),
           color: 0x10b981,
           description: lead + bullets.join('\n'),
           footer: { text: `${citation({ ...s.article, title: 'Extractive summary' })} · sentences quoted verbatim, ¶ = paragraph` },

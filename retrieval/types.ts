@@ -77,3 +77,9 @@ export interface Warning {
 export function metaOf(a: Article): ArticleMeta {
   return { id: a.id, title: a.title, author: a.author, source: a.source, date: a.date };
 }
+
+/** "Title — Author, Source, 2024-05-24" with only the parts that are known; a source that is also the author is named once. */
+export function citation(a: ArticleMeta, separator = ', '): string {
+  const by = [a.author, a.source && a.source !== a.author ? a.source : null, a.date].filter(Boolean).join(separator);
+  return by ? `${a.title} — ${by}` : a.title;
+}
