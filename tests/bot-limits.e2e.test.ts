@@ -53,13 +53,7 @@ describe('bot output stays within Discord limits and pings nobody', () => {
     await fake.stop();
   });
 
-  async function send(payload: { id: string; token: string }, edited = false) {
-    const from = fake.requests.length;
-    fake.dispatchInteraction(payload);
-    const callback = await fake.waitFor((r) => r.path === `/interactions/${payload.id}/${payload.token}/callback`, 20_000, from);
-    const edit = edited ? await fake.waitFor((r) => r.method === 'PATCH' && r.path.endsWith(`/${payload.token}/messages/@original`), 30_000, from) : null;
-    return { callback: callback.body, edit: edit?.body };
-  }
+  const send = (payload: { id: string; token: string }, edited = false) => fake.interact(payload, edited);
 
   it('an over-long answer is shortened at word boundaries, says so, and fits every limit', async () => {
     const { edit } = await send(slashCommand('ask', { question: 'Lavrov China Putin strategic partnership Russia' }), true);

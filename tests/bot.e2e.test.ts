@@ -28,14 +28,7 @@ describe('Discord bot end to end (real discord.js client, fake Discord)', () => 
     await fake.stop();
   });
 
-  /** Sends an interaction; resolves its callback and, when `edited`, the edit of the original reply. */
-  async function send(payload: { id: string; token: string }, edited = false) {
-    const from = fake.requests.length;
-    fake.dispatchInteraction(payload);
-    const callback = await fake.waitFor((r) => r.path === `/interactions/${payload.id}/${payload.token}/callback`, 20_000, from);
-    const edit = edited ? await fake.waitFor((r) => r.method === 'PATCH' && r.path.includes(`/webhooks/${APP_ID}/${payload.token}/messages/@original`), 30_000, from) : null;
-    return { callback: callback.body, edit: edit?.body };
-  }
+  const send = (payload: { id: string; token: string }, edited = false) => fake.interact(payload, edited);
   const newUser = (): Who => ({ userId: String(600000000000000000n + BigInt(++users)) });
 
   it('logs in through the gateway and registers the guild commands with the bot token', async () => {

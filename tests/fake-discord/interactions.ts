@@ -1,4 +1,4 @@
-import { APP_ID, BOT_USER, CHANNEL_ID, GUILD_ID, snowflake } from './server.ts';
+import { APP_ID, CHANNEL_ID, GUILD_ID, messageFrom, snowflake } from './server.ts';
 
 const MANAGE_GUILD = 1n << 5n;
 
@@ -46,23 +46,6 @@ export function buttonClick(customId: string, message: { embeds?: unknown[]; com
   return {
     ...base(3, who),
     data: { custom_id: customId, component_type: 2 },
-    message: {
-      id: snowflake(),
-      channel_id: CHANNEL_ID,
-      author: BOT_USER,
-      content: '',
-      timestamp: new Date().toISOString(),
-      edited_timestamp: null,
-      tts: false,
-      mention_everyone: false,
-      mentions: [],
-      mention_roles: [],
-      attachments: [],
-      embeds: message.embeds ?? [],
-      components: message.components ?? [],
-      pinned: false,
-      type: 0,
-      flags: 0,
-    },
+    message: messageFrom({ embeds: message.embeds, components: message.components }),
   };
 }

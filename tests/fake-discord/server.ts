@@ -18,7 +18,8 @@ export interface RecordedRequest {
 let nextId = 400000000000000000n;
 export const snowflake = () => String(nextId++);
 
-function messageFrom(body: any, id = snowflake()) {
+/** A message object as Discord returns it, built from what the bot sent (or an empty message). */
+export function messageFrom(body: any, id = snowflake()) {
   return {
     id,
     channel_id: CHANNEL_ID,
@@ -150,6 +151,18 @@ export class FakeDiscord {
         out({ op: 0, t: 'GUILD_CREATE', s: ++this.seq, d: guildPayload() });
       }
     });
+  }
+
+  /**
+   * Dispatches an interaction and resolves the bot's callback to it and, when `edited`, the edit of
+   * the original reply (deferred commands answer that way).
+   */
+  async interact(payload: { id: string; token: string }, edited = false): Promise<{ callback: any; edit: any }> {
+    const from = this.requests.length;
+    this.dispatchInteraction(payload);
+    const callback = await this.waitFor((r) => r.path === `/interactions/${payload.id}/${payload.token}/callback`, 20_000, from);
+    const edit = edited ? await this.waitFor((r) => r.method === 'PATCH' && r.path === `/webhooks/${APP_ID}/${payload.token}/messages/@original`, 30_000, from) : null;
+    return { callback: callback.body, edit: edit?.body };
   }
 
   /** Sends INTERACTION_CREATE to every connected client. */
