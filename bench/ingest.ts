@@ -9,27 +9,19 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Embedder } from '../embeddings/embedder.ts';
 import { loadUseLite } from '../embeddings/use-lite.ts';
-import { loadTransformersEmbedder } from '../embeddings/transformers.ts';
 import { chunkArticle } from '../retrieval/chunker.ts';
 import { loadCorpus } from '../retrieval/corpus.ts';
 import { Engine } from '../retrieval/engine.ts';
 import { settingsFromEnv } from '../retrieval/settings.ts';
-import { writeTinyModel } from '../tests/helpers/tiny-model.ts';
+import { tinyEmbedder } from '../tests/helpers/tiny-embedder.ts';
 import { peakRssMiB, report, timed } from './report.ts';
 import { loadJsonl } from './shared-data.ts';
 
 const { values: args } = parseArgs({ options: { articles: { type: 'string' }, engine: { type: 'string', default: 'use-lite' } } });
 
-async function embedderFor(name: string): Promise<Embedder> {
-  if (name === 'use-lite') return loadUseLite();
-  // The generated test model: real transformers.js + onnxruntime, near-zero model cost, so it
-  // shows the pipeline's own overhead. Not a quality model.
-  const root = mkdtempSync(join(tmpdir(), 'bench-model-'));
-  writeTinyModel(root, 'bench/tiny', 32);
-  return loadTransformersEmbedder({ model: 'bench/tiny', modelDir: root, allowRemote: false });
-}
-
-const embedder = await embedderFor(args.engine!);
+// The generated test model: real transformers.js + onnxruntime, near-zero model cost, so it shows
+// the pipeline's own overhead. Not a quality model.
+const embedder: Embedder = args.engine === 'use-lite' ? await loadUseLite() : await tinyEmbedder();
 // USE-lite embeds ~8 chunks/s on 2 cores: the full BBC set (~10k chunks) takes over 20 minutes.
 const limit = Number(args.articles ?? (args.engine === 'use-lite' ? 300 : 2225));
 const records = loadJsonl('bbc-news.jsonl').slice(0, limit);

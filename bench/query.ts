@@ -12,6 +12,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { normalize } from '../embeddings/embedder.ts';
 import { loadUseLite } from '../embeddings/use-lite.ts';
 import { findPassages } from '../retrieval/answer.ts';
 import { articleHash, buildArticle } from '../retrieval/article.ts';
@@ -61,12 +62,7 @@ function randomUnitVectors(n: number, seed = 1): Float32Array {
     s = (s * 1664525 + 1013904223) >>> 0;
     v[i] = s / 2 ** 32 - 0.5;
   }
-  for (let r = 0; r < n; r++) {
-    let norm = 0;
-    for (let j = 0; j < dim; j++) norm += v[r * dim + j]! ** 2;
-    norm = Math.sqrt(norm);
-    for (let j = 0; j < dim; j++) v[r * dim + j]! /= norm;
-  }
+  for (let r = 0; r < n; r++) v.set(normalize(v.subarray(r * dim, (r + 1) * dim)), r * dim);
   return v;
 }
 

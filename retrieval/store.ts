@@ -111,16 +111,16 @@ export async function saveIndex(dir: string, data: StoredIndex): Promise<void> {
 
 async function writeBm25(genDir: string, b: Bm25Data): Promise<void> {
   const arrays = [b.offsets, b.docs, b.lengths, b.tfs];
-  await writeDurable(join(genDir, 'bm25.json'), JSON.stringify({ vocabulary: b.vocabulary, lengths: arrays.map((a) => a.length) }));
+  await writeDurable(join(genDir, 'bm25.json'), JSON.stringify({ vocabulary: b.vocabulary, sizes: arrays.map((a) => a.length) }));
   await writeDurable(join(genDir, 'bm25.bin'), Buffer.concat(arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))));
 }
 
 /** The saved keyword index, or null when there is none or it does not fit (it is then rebuilt). */
 async function readBm25(genDir: string): Promise<Bm25Data | null> {
   try {
-    const meta = JSON.parse(await readFile(join(genDir, 'bm25.json'), 'utf8')) as { vocabulary: string[]; lengths: number[] };
+    const meta = JSON.parse(await readFile(join(genDir, 'bm25.json'), 'utf8')) as { vocabulary: string[]; sizes: number[] };
     const bin = await readFile(join(genDir, 'bm25.bin'));
-    const [nOff, nDocs, nLen, nTfs] = meta.lengths as [number, number, number, number];
+    const [nOff, nDocs, nLen, nTfs] = meta.sizes as [number, number, number, number];
     if (bin.byteLength !== 4 * (nOff + nDocs + nLen) + 2 * nTfs || nOff !== meta.vocabulary.length + 1 || nDocs !== nTfs) return null;
     // Copy out of the file buffer so each array is aligned and owns its memory.
     const u32 = new Uint32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + 4 * (nOff + nDocs + nLen)));
