@@ -1,5 +1,6 @@
 /**
  * Retrieval quality, in one run:
+ *  0. the paraphrase development set (bench/questions/seed-paraphrase.json): fit and validation halves;
  *  1. the seed-corpus development questions: hit@1, hit@3, MRR, refusal accuracy;
  *  2. SQuAD v1.1 dev paragraph retrieval: recall@1/@5 for BM25-only, dense-only and hybrid;
  *  3. refusal on SQuAD: answered when the question's article is indexed, refused when it is held out.
@@ -11,17 +12,19 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createEmbedder, type Embedder } from '../embeddings/index.ts';
-import { MIN_CONFIDENCE, rankPassages } from '../retrieval/answer.ts';
+import { rankPassages } from '../retrieval/answer.ts';
+import { calibrationFor } from '../retrieval/calibration.ts';
 import { chunkArticle } from '../retrieval/chunker.ts';
 import { Engine } from '../retrieval/engine.ts';
-import { BM25_WEIGHT, retrieve, type RetrievalMode } from '../retrieval/search.ts';
-import { PROJECT_ROOT, settingsFromEnv } from '../retrieval/settings.ts';
+import { retrieve, type RetrievalMode } from '../retrieval/search.ts';
+import { settingsFromEnv } from '../retrieval/settings.ts';
 import { Snapshot } from '../retrieval/snapshot.ts';
 import { STORE_VERSION } from '../retrieval/store.ts';
 import { terms } from '../retrieval/text.ts';
 import type { Article, Chunk } from '../retrieval/types.ts';
 import { loadSquad, sharedFile } from './shared-data.ts';
 import { embedCached } from './vector-cache.ts';
+import { devEngine, evaluateDevSet, formatDevReport, loadDevSet } from './devset.ts';
 
 const { values: args } = parseArgs({ options: { full: { type: 'boolean', default: false }, sweep: { type: 'boolean', default: false }, json: { type: 'string' } } });
 const fold = (s: string) => s.replace(/\s+/g, ' ');
@@ -31,9 +34,7 @@ async function devQuestions(embedder: Embedder) {
     questions: { q: string; expect: string; title: string }[];
     none: string[];
   };
-  const settings = { ...settingsFromEnv(), indexDir: join(PROJECT_ROOT, '.cache', 'eval', 'dev-index') };
-  const engine = await Engine.open(settings, () => {}, embedder);
-  await engine.ensureIndex();
+  const engine = await devEngine(embedder);
   let hit1 = 0;
   let hit3 = 0;
   let rr = 0;
@@ -85,43 +86,54 @@ async function squad(embedder: Embedder) {
     return { r1: r.r1 / n, r5: r.r5 / n };
   };
   const all_ = () => true;
-  const recall = Object.fromEntries(modes.map((m) => [m, recallOf(m, BM25_WEIGHT, all_)]));
+  const recall = Object.fromEntries(modes.map((m) => [m, recallOf(m, cal.bm25Weight, all_)]));
   // The fusion weight is chosen on even-numbered questions and must hold on odd-numbered ones.
   const weights = args.sweep ? [0, 0.5, 0.6, 0.7, 0.8, 0.9, 1].map((w) => ({ w, even: recallOf('hybrid', w, (i) => i % 2 === 0), odd: recallOf('hybrid', w, (i) => i % 2 === 1) })) : [];
 
   // Refusal: every 4th sampled question, asked with its whole SQuAD article in the index and held out.
-  const refusal = sample.flatMap((s, i) => {
-    if (i % 4) return [];
+  // Quotes are chosen as at question time, sentences embedded with the same model.
+  const top = async (v: Float32Array, q: string, allowed: Uint8Array | null) => (await rankPassages(snap, v, q, { allowed, limit: 1 }, (t) => embedder.embed(t)))[0]?.score ?? 0;
+  const refusal: { indexed: number; heldOut: number }[] = [];
+  for (const [i, s] of sample.entries()) {
+    if (i % 4) continue;
     const v = qv.subarray(i * embedder.dim, (i + 1) * embedder.dim);
     const mask = Uint8Array.from(snap.chunks, (c) => (paragraphs[Number(c.articleId.slice(1))]!.title === s.title ? 0 : 1));
-    const top = (allowed: Uint8Array | null) => rankPassages(snap, v, s.q, { allowed, limit: 1 })[0]?.score ?? 0;
-    return [{ indexed: top(null), heldOut: top(mask) }];
-  });
+    refusal.push({ indexed: await top(v, s.q, null), heldOut: await top(v, s.q, mask) });
+  }
   const rates = (t: number) => ({
     threshold: t,
     answeredWhenIndexed: refusal.filter((r) => r.indexed >= t).length / refusal.length,
     refusedWhenHeldOut: refusal.filter((r) => r.heldOut < t).length / refusal.length,
   });
-  const thresholds = args.sweep ? Array.from({ length: 13 }, (_, k) => Math.round((0.3 + k * 0.025) * 1000) / 1000).map(rates) : [];
-  return { paragraphs: paragraphs.length, chunks: chunks.length, questions: sample.length, recall, weights, refusal: { questions: refusal.length, ...rates(MIN_CONFIDENCE) }, thresholds };
+  const thresholds = args.sweep ? Array.from({ length: 13 }, (_, k) => Math.round((0.2 + k * 0.05) * 1000) / 1000).map(rates) : [];
+  return { paragraphs: paragraphs.length, chunks: chunks.length, questions: sample.length, recall, weights, refusal: { questions: refusal.length, ...rates(cal.threshold) }, thresholds };
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const embedder = await createEmbedder(settingsFromEnv().embedder, (m) => process.stderr.write(`${m}\n`));
+const cal = calibrationFor(embedder.id);
+const paraphrase = loadDevSet();
+const devEng = await devEngine(embedder);
+const para = { fit: await evaluateDevSet(devEng, paraphrase, 'fit'), validation: await evaluateDevSet(devEng, paraphrase, 'validation') };
 const dev = await devQuestions(embedder);
 const sq = await squad(embedder);
-console.log(`Embedder: ${embedder.id}\n`);
+console.log(`Embedder: ${embedder.id}   (answer model: threshold ${cal.threshold}, BM25 weight ${cal.bm25Weight})\n`);
+console.log('Paraphrase development set (bench/questions/seed-paraphrase.json; fitted on "fit", reported on "validation")');
+console.log(formatDevReport(para.fit));
+console.log(formatDevReport(para.validation));
+for (const m of para.validation.misses) console.log(`  miss: ${m}`);
+console.log('');
 console.log(`Seed dev questions (${dev.questions} answerable, ${dev.unanswerable} unanswerable)`);
 console.log(`  hit@1 ${dev.hit1}/${dev.questions}   hit@3 ${dev.hit3}/${dev.questions}   MRR ${dev.mrr.toFixed(3)}   refused ${dev.refused}/${dev.unanswerable}`);
 for (const m of dev.misses) console.log(`  miss: ${m}`);
 console.log(`\nSQuAD v1.1 dev paragraph retrieval (${sq.questions} questions against ${sq.paragraphs} paragraphs, ${sq.chunks} chunks)`);
 console.log('  mode      recall@1  recall@5');
 for (const [m, r] of Object.entries(sq.recall)) console.log(`  ${m.padEnd(8)}  ${pct(r.r1).padStart(8)}  ${pct(r.r5).padStart(8)}`);
-console.log(`  (hybrid = ${BM25_WEIGHT} × BM25 + ${(1 - BM25_WEIGHT).toFixed(1)} × dense, normalised scores)`);
+console.log(`  (hybrid = ${cal.bm25Weight} × BM25 + ${(1 - cal.bm25Weight).toFixed(2)} × dense, normalised scores)`);
 if (sq.weights.length) {
   console.log('\n  BM25 weight sweep (recall@1 / recall@5): even questions | odd questions');
   for (const { w, even, odd } of sq.weights) console.log(`  ${w.toFixed(1)}  ${pct(even.r1)} / ${pct(even.r5)}  |  ${pct(odd.r1)} / ${pct(odd.r5)}`);
 }
-console.log(`\nSQuAD refusal at confidence ${MIN_CONFIDENCE} (${sq.refusal.questions} questions): answered when indexed ${pct(sq.refusal.answeredWhenIndexed)}, refused when held out ${pct(sq.refusal.refusedWhenHeldOut)}`);
+console.log(`\nSQuAD refusal at threshold ${cal.threshold} (${sq.refusal.questions} questions): answered when indexed ${pct(sq.refusal.answeredWhenIndexed)}, refused when held out ${pct(sq.refusal.refusedWhenHeldOut)}`);
 for (const t of sq.thresholds) console.log(`  threshold ${t.threshold.toFixed(3)}: answered when indexed ${pct(t.answeredWhenIndexed)}, refused when held out ${pct(t.refusedWhenHeldOut)}`);
-if (args.json) writeFileSync(args.json, JSON.stringify({ embedder: embedder.id, dev, squad: sq }, null, 2));
+if (args.json) writeFileSync(args.json, JSON.stringify({ embedder: embedder.id, paraphrase: para, dev, squad: sq }, null, 2));

@@ -69,7 +69,7 @@ async function main(argv: string[]): Promise<void> {
       const engine = await openEngine();
       const q = positionals.join(' ');
       const matches = await engine.sources(q);
-      print(values.json ? JSON.stringify(matches.map((m) => ({ ...m.article, quote: m.passage.quote, paragraph: m.passage.paragraph, score: m.passage.score }))) : formatSources(q, matches));
+      print(values.json ? JSON.stringify(matches.map((m) => ({ ...m.article, quote: m.passage.quote, paragraph: m.passage.paragraph, kind: m.passage.kind, score: m.passage.score }))) : formatSources(q, matches));
       return;
     }
     case 'articles': {

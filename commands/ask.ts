@@ -1,8 +1,8 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, MessageFlags, SlashCommandBuilder, type APIEmbed } from 'discord.js';
 import { checkDate, checkQuestion, MAX_QUESTION_CHARS } from '../retrieval/errors.ts';
-import type { Answer, Filters } from '../retrieval/types.ts';
-import { clip, fitEmbed, LIMITS } from './limits.ts';
-import { blockQuote, citation, confidenceCue, location, safeText } from './render.ts';
+import type { Answer, Filters, Passage } from '../retrieval/types.ts';
+import { clip, embedLength, fitEmbed, LIMITS } from './limits.ts';
+import { blockQuote, citation, confidenceCue, location, passageCitation, renderQuote, safeText } from './render.ts';
 import { customId, NO_MENTIONS, type SlashCommand } from './types.ts';
 
 const PAGE_SIZE = 3;
@@ -10,29 +10,52 @@ const FETCHED = 15;
 const COLOR = 0x3b82f6;
 const GREY = 0x9ca3af;
 
+export const NOTHING_FOUND =
+  'Nothing reliable found in the corpus for this question, so nothing is quoted.\nTry other words, `/sources` to see which articles cover a topic, or `/articles` to browse.';
+export const RELATED_TITLE = 'Closest passages (not an answer)';
+const RELATED_FOOTER = 'Related reading only: none of these reliably answers the question · quoted verbatim from the corpus';
+const RELATED_FOOTER_CLIPPED = `${RELATED_FOOTER} · long quotes shortened at …`;
+
+/**
+ * One passage as markdown within `budget` characters: an optional head line, the quote as a block
+ * quote (answer span in bold when `bold`), then its citation.
+ */
+function passageBlock(p: Passage, head: string | null, budget: number, bold: boolean): { text: string; clipped: boolean } {
+  const cite = passageCitation(p);
+  const lines = p.quote.split('\n').length;
+  const room = budget - (head ? head.length + 1 : 0) - cite.length - 1 - 2 * lines;
+  const quote = renderQuote(p.quote, bold ? p.answer : null, room);
+  return { text: `${head ? `${head}\n` : ''}${blockQuote(quote.text)}\n${cite}`, clipped: quote.clipped };
+}
+
+/** Not answered: the grey refusal, and the closest passages, if any, in an embed of their own that never reads as an answer. */
+function renderRefusal(a: Answer, title: string) {
+  const refusal = fitEmbed({ title, color: GREY, description: NOTHING_FOUND });
+  const related = a.answered ? [] : (a.related ?? []);
+  if (!related.length) return { embeds: [refusal], components: [] };
+  // Both embeds share the message's 6000 characters.
+  const room = Math.min(LIMITS.embedDescription, LIMITS.embedTotal - embedLength(refusal) - RELATED_TITLE.length - RELATED_FOOTER_CLIPPED.length) - 20;
+  const budget = Math.floor(room / related.length) - 2;
+  const blocks = related.map((p) => passageBlock(p, null, budget, false));
+  const footer = blocks.some((b) => b.clipped) ? RELATED_FOOTER_CLIPPED : RELATED_FOOTER;
+  const embed = fitEmbed({ title: RELATED_TITLE, color: GREY, description: blocks.map((b) => b.text).join('\n\n'), footer: { text: footer } }, LIMITS.embedTotal - embedLength(refusal));
+  // Related passages get no buttons: they are few enough for one page, and "Full paragraph" is for answers.
+  return { embeds: [refusal, embed], components: [] };
+}
+
 export function renderAnswer(a: Answer, key: string, page: number) {
   const title = safeText(a.question, LIMITS.embedTitle).text;
-  if (!a.answered || !a.passages.length) {
-    const embed: APIEmbed = {
-      title,
-      color: GREY,
-      description:
-        'Nothing reliable found in the corpus for this question, so nothing is quoted.\nTry other words, `/sources` to see which articles cover a topic, or `/articles` to browse.',
-    };
-    return { embeds: [fitEmbed(embed)], components: [] };
-  }
+  if (!a.answered || !a.passages.length) return renderRefusal(a, title);
   const pages = Math.ceil(a.passages.length / PAGE_SIZE);
   const p0 = Math.min(Math.max(page, 0), pages - 1);
   const items = a.passages.slice(p0 * PAGE_SIZE, (p0 + 1) * PAGE_SIZE);
-  const budget = Math.floor((LIMITS.embedDescription - 20) / items.length);
+  const budget = Math.floor((LIMITS.embedDescription - 20) / items.length) - 2;
   let clipped = false;
   const blocks = items.map((p, k) => {
     const n = p0 * PAGE_SIZE + k + 1;
-    const cite = `— *${safeText(citation(p.article), 300).text}*, ${safeText(location(p), 200).text}`;
-    const head = `**${n}.** ${confidenceCue(p.score)}`;
-    const quote = safeText(p.quote, budget - head.length - cite.length - 4 - 2 * (p.quote.split('\n').length + 1));
-    clipped ||= quote.clipped;
-    return `${head}\n${blockQuote(quote.text)}\n${cite}`;
+    const block = passageBlock(p, `**${n}.** ${confidenceCue(p.score)}`, budget, true);
+    clipped ||= block.clipped;
+    return block.text;
   });
   const from = p0 * PAGE_SIZE + 1;
   const to = p0 * PAGE_SIZE + items.length;
@@ -44,13 +67,14 @@ export function renderAnswer(a: Answer, key: string, page: number) {
     new ButtonBuilder().setCustomId(customId('ask', 'page', key, p0 - 1)).setLabel('Previous').setStyle(ButtonStyle.Secondary).setDisabled(p0 === 0),
     new ButtonBuilder().setCustomId(customId('ask', 'page', key, p0 + 1)).setLabel('More passages').setStyle(ButtonStyle.Primary).setDisabled(p0 >= pages - 1),
   );
-  const paras = new ActionRowBuilder<ButtonBuilder>().addComponents(
-    items.map((_, k) => {
-      const n = p0 * PAGE_SIZE + k + 1;
-      return new ButtonBuilder().setCustomId(customId('ask', 'para', key, n - 1)).setLabel(`Full paragraph ${n}`).setStyle(ButtonStyle.Secondary);
-    }),
-  );
-  return { embeds: [embed], components: [nav, paras] };
+  // A quote from the author's bio has no paragraph to show.
+  const paraButtons = items.flatMap((p, k) => {
+    const n = p0 * PAGE_SIZE + k + 1;
+    return p.kind === 'author' ? [] : [new ButtonBuilder().setCustomId(customId('ask', 'para', key, n - 1)).setLabel(`Full paragraph ${n}`).setStyle(ButtonStyle.Secondary)];
+  });
+  const rows = [nav];
+  if (paraButtons.length) rows.push(new ActionRowBuilder<ButtonBuilder>().addComponents(paraButtons));
+  return { embeds: [embed], components: rows };
 }
 
 export const ask: SlashCommand = {
@@ -104,6 +128,17 @@ export const ask: SlashCommand = {
       return;
     }
     const passage = answer.passages[Number(arg)];
+    if (passage && (passage.kind === 'author' || passage.paragraph < 1)) {
+      // A bio quote: show the bio it comes from.
+      const notes = ctx.engine.article(passage.article.id)?.notes ?? [];
+      const bio = notes.find((n) => n.slice(passage.start, passage.end) === passage.quote) ?? notes.find((n) => n.includes(passage.quote));
+      if (!bio) {
+        await i.reply({ content: 'That quote is from the author’s bio, which is no longer in the index.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+        return;
+      }
+      await i.reply({ embeds: [paragraphEmbed(bio, passage.quote, citation(passage.article), 'About the author', 'the author’s bio, verbatim')], flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      return;
+    }
     const para = passage && ctx.engine.paragraph(passage.article.id, passage.paragraph);
     if (!passage || !para) {
       await i.reply({ content: 'That article is no longer in the index.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
@@ -114,17 +149,14 @@ export const ask: SlashCommand = {
 };
 
 /** The whole paragraph with the quoted part in bold; a paragraph too long for one embed is shortened and says so. */
-function paragraphEmbed(text: string, quote: string, cite: string, where: string): APIEmbed {
+function paragraphEmbed(text: string, quote: string, cite: string, where: string, what = 'full paragraph, verbatim'): APIEmbed {
   const at = text.indexOf(quote);
-  const room = LIMITS.embedDescription - 40;
-  const highlighted =
-    at >= 0 && text.length <= room ? `${safeText(text.slice(0, at), room).text}**${safeText(quote, room).text}**${safeText(text.slice(at + quote.length), room).text}` : null;
-  // Without room for the highlight (escaping lengthens text), the plain paragraph, shortened if need be.
-  const { text: description, clipped } = highlighted && highlighted.length <= room ? { text: highlighted, clipped: false } : safeText(text, room);
+  // The quote stays bold if it survives shortening (escaping lengthens text).
+  const { text: description, clipped } = renderQuote(text, at >= 0 ? { start: at, end: at + quote.length } : null, LIMITS.embedDescription - 40);
   return fitEmbed({
     title: safeText(cite, LIMITS.embedTitle).text,
     color: COLOR,
     description: clipped ? `${description}\n*(paragraph continues)*` : description,
-    footer: { text: `${where} · full paragraph, verbatim` },
+    footer: { text: `${where} · ${what}` },
   });
 }

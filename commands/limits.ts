@@ -26,19 +26,26 @@ const ELLIPSIS = '…';
  * single word is longer than `max`. Appends an ellipsis when anything was cut.
  */
 export function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  if (max <= 1) return ELLIPSIS.slice(0, max);
+  const { keep, tail } = clipPoint(text, max);
+  return text.slice(0, keep) + tail;
+}
+
+/** Where `clip` cuts: it keeps `text.slice(0, keep)` and appends `tail` ('' when nothing was cut). */
+export function clipPoint(text: string, max: number): { keep: number; tail: string } {
+  if (text.length <= max) return { keep: text.length, tail: '' };
+  if (max <= 0) return { keep: 0, tail: '' };
+  if (max === 1) return { keep: 0, tail: ELLIPSIS };
   const room = max - ELLIPSIS.length;
   const head = text.slice(0, room + 1);
   let sentenceEnd = -1;
   for (const m of head.matchAll(/[.!?…]["”’)\]]*(?=\s)/g)) {
     const end = m.index + m[0].length;
-    if (end <= room) sentenceEnd = end;
+    // Room is left for " …" after the sentence.
+    if (end < room) sentenceEnd = end;
   }
-  if (sentenceEnd >= room * 0.6) return `${text.slice(0, sentenceEnd)} ${ELLIPSIS}`.slice(0, max);
+  if (sentenceEnd >= room * 0.6) return { keep: sentenceEnd, tail: ` ${ELLIPSIS}` };
   const space = head.lastIndexOf(' ', room);
-  const cut = space > 0 ? text.slice(0, space).trimEnd() : text.slice(0, room);
-  return `${cut}${ELLIPSIS}`;
+  return { keep: space > 0 ? text.slice(0, space).trimEnd().length : room, tail: ELLIPSIS };
 }
 
 /** Splits text into pieces of at most `max` characters at paragraph, sentence or word boundaries. */

@@ -34,7 +34,7 @@ async function topicList(engine: Engine, query: string, total: number): Promise<
   const matches = await engine.sources(query, 8);
   const title = safeText(`Sources for “${query}”`, LIMITS.embedTitle).text;
   if (!matches.length) return fitEmbed({ title, color: COLOR, description: 'No article in the corpus covers this reliably.' }, total);
-  const lines = matches.map((m, k) => `**${k + 1}. ${safeText(citation(m.article), 400).text}**\n${blockQuote(safeText(m.passage.quote, 300).text)} *(¶${m.passage.paragraph})*`);
+  const lines = matches.map((m, k) => `**${k + 1}. ${safeText(citation(m.article), 400).text}**\n${blockQuote(safeText(m.passage.quote, 300).text)} *(${m.passage.kind === 'author' ? 'about the author' : `¶${m.passage.paragraph}`})*`);
   return fitEmbed({ title, color: COLOR, description: lines.join('\n\n'), footer: { text: `${matches.length} article${matches.length === 1 ? '' : 's'}, best first` } }, total);
 }
 

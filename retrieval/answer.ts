@@ -1,8 +1,12 @@
-import { bestQuote, QueryTerms } from './quotes.ts';
-import { retrieve } from './search.ts';
+import { calibrationFor, probability, type Calibration } from './calibration.ts';
+import { featuresOf, windowsOf, withGaps, type Features, type Window } from './candidates.ts';
+import { analyzeQuestion } from './question.ts';
+import { QueryTerms } from './quotes.ts';
+import { cosine, retrieve, type Hit } from './search.ts';
 import type { Snapshot } from './snapshot.ts';
 import { terms } from './text.ts';
-import { metaOf, type Filters, type Passage } from './types.ts';
+import type { Span } from './text.ts';
+import { metaOf, type Article, type Chunk, type Filters, type Passage } from './types.ts';
 
 export interface AskOptions {
   filters?: Filters;
@@ -10,70 +14,173 @@ export interface AskOptions {
   limit?: number;
   /** Precomputed chunk-row mask, used instead of `filters` (evaluation holds articles out this way). */
   allowed?: Uint8Array | null;
+  /** Fitted answer model to use instead of the index model's (the fitting script passes candidates). */
+  calibration?: Calibration;
 }
 
-/**
- * Relevance below which a passage is noise. Calibrated with `npm run eval -- --sweep` on SQuAD
- * questions asked with their article indexed and held out: 0.5 maximises the mean of "answered
- * when indexed" (94.3%) and "refused when held out" (86.4%) with USE-lite. Not tuned on the seed questions.
- */
-export const MIN_CONFIDENCE = 0.5;
+/** Embeds sentences of the best chunks at question time, so the quote is chosen by meaning too. */
+export type EmbedFn = (texts: string[]) => Promise<Float32Array[]>;
+
+export interface Candidate {
+  article: Article;
+  chunk: Chunk;
+  source: string;
+  window: Window;
+  features: Features;
+  p: number;
+}
+
 const MAX_PER_ARTICLE = 3;
 const CANDIDATES = 30;
+// Chunks whose sentences get embedded; more passages asked for means more chunks.
+const SENTENCE_CHUNKS = 8;
+const EMBED_BATCH = 16;
 
-/** How sure we are that a passage answers: the chunk's meaning (cosine) and the question's terms in the chunk and the quote. */
-export function confidence(dense: number, chunkCoverage: number, quoteCoverage: number): number {
-  return 0.45 * Math.max(0, dense) + 0.3 * chunkCoverage + 0.25 * quoteCoverage;
-}
-
-/** Best distinct passages, best first, before any refusal threshold. */
-export function rankPassages(snap: Snapshot, q: Float32Array, question: string, opts: AskOptions = {}): Passage[] {
-  const limit = Math.min(opts.limit ?? 5, 25);
+/** Every candidate quote of the question's best chunks, each with its features and probability of answering, best first. */
+export async function scoreCandidates(snap: Snapshot, q: Float32Array, question: string, opts: AskOptions, embed: EmbedFn | null): Promise<Candidate[]> {
+  const cal = opts.calibration ?? calibrationFor(snap.data.manifest.model.id);
+  const analysis = analyzeQuestion(question);
   const qTerms = terms(question);
   const weights = new QueryTerms(qTerms, snap.bm25);
-  const hits = retrieve(snap, q, qTerms, CANDIDATES, opts.allowed !== undefined ? opts.allowed : snap.allowed(opts.filters ?? {}));
-  const scored = hits.map((h) => {
+  const allowed = opts.allowed !== undefined ? opts.allowed : snap.allowed(opts.filters ?? {});
+  const hits = retrieve(snap, q, qTerms, CANDIDATES, allowed, 'hybrid', cal.bm25Weight);
+  // A question about the writer is answered by the bios of the articles it is about, wherever they rank.
+  if (analysis.aboutAuthor) {
+    const have = new Set(hits.map((h) => h.row));
+    const floor = hits[hits.length - 1]?.fused ?? 0;
+    for (const id of new Set(hits.slice(0, 10).map((h) => snap.chunks[h.row]!.articleId))) {
+      for (const row of snap.bioRows.get(id) ?? []) if (!have.has(row)) hits.push({ row, dense: cosine(snap, q, row), bm25: 0, fused: floor });
+    }
+  }
+
+  const score = (h: Hit, cosines: (w: Window, source: string) => { quote: number; neighbour: number } | null) => {
     const chunk = snap.chunks[h.row]!;
     const article = snap.chunkArticle[h.row]!;
-    const quote = bestQuote(article.text, chunk, weights);
-    const chunkCoverage = weights.coverage(`${article.title} ${article.text.slice(chunk.start, chunk.end)}`);
-    return { h, chunk, article, quote, score: confidence(h.dense, chunkCoverage, quote.coverage) };
-  });
-  scored.sort((a, b) => b.score - a.score || b.h.fused - a.h.fused);
+    const { source, windows } = windowsOf(article, chunk, analysis);
+    return windows.map((window) => {
+      const c = cosines(window, source);
+      const features = featuresOf({ q: analysis, weights, article, chunk, source, window, chunkCosine: h.dense, quoteCosine: c?.quote ?? null, neighbourCosine: c?.neighbour ?? null, fused: h.fused });
+      return { article, chunk, source, window, features, p: 0 };
+    });
+  };
+  const finish = (cs: Candidate[]) => {
+    withGaps(cs.map((c) => c.features));
+    for (const c of cs) c.p = probability(cal, c.features);
+    // Too few questions about writers to fit on: their bios are put level with the best quote, and first.
+    if (analysis.aboutAuthor) {
+      const bestP = Math.max(0, ...cs.map((c) => c.p));
+      for (const c of cs) if (c.chunk.note !== undefined) c.p = Math.max(c.p, bestP + 1e-6);
+    }
+    return cs.sort((a, b) => b.p - a.p);
+  };
+  const first = finish(hits.flatMap((h) => score(h, () => null)));
+  if (!embed) return first;
 
-  const chosen: typeof scored = [];
+  const best = new Map<number, number>();
+  hits.forEach((h, i) => best.set(h.row, Math.max(...first.filter((c) => c.chunk === snap.chunks[h.row]).map((c) => c.p), 0) + 1e-9 * (CANDIDATES - i)));
+  const depth = Math.max(SENTENCE_CHUNKS, Math.min(opts.limit ?? 5, 25));
+  const ranked = hits.filter((h) => best.has(h.row)).sort((a, b) => best.get(b.row)! - best.get(a.row)!);
+  // Bios brought in for a question about the writer always get their sentences weighed.
+  const top = [...ranked.slice(0, depth), ...ranked.slice(depth).filter((h) => analysis.aboutAuthor && snap.chunks[h.row]!.note !== undefined)];
+  const vectors = await sentenceVectors(snap, top.map((h) => h.row), embed);
+  const similarity = (v: Float32Array) => v.reduce((s, x, j) => s + x * q[j]!, 0);
+  return finish(
+    top.flatMap((h) =>
+      score(h, (w, source) => {
+        const best = (spans: Span[]) => Math.max(-1, ...spans.map((s) => similarity(vectors.get(sentenceKey(snap.chunks[h.row]!, s.start, s.end, source))!)));
+        return { quote: best(w.sentences), neighbour: best(w.neighbours) };
+      }),
+    ),
+  );
+}
+
+function sentenceKey(chunk: Chunk, start: number, end: number, source: string): string {
+  return `${chunk.articleId}|${chunk.note ?? ''}|${start}|${end}|${source.length}`;
+}
+
+/** Vectors of every sentence in the paragraphs of `rows`, from the snapshot's cache or embedded now (shortest first, in batches: less padding). */
+async function sentenceVectors(snap: Snapshot, rows: number[], embed: EmbedFn): Promise<Map<string, Float32Array>> {
+  const out = new Map<string, Float32Array>();
+  const todo = new Map<string, string>();
+  const analysis = analyzeQuestion('');
+  for (const row of rows) {
+    const chunk = snap.chunks[row]!;
+    const { source, windows } = windowsOf(snap.chunkArticle[row]!, chunk, analysis);
+    for (const w of windows) {
+      for (const s of [...w.sentences, ...w.neighbours]) {
+        const key = sentenceKey(chunk, s.start, s.end, source);
+        const cached = snap.sentenceVectors.get(key);
+        if (cached) out.set(key, cached);
+        else todo.set(key, source.slice(s.start, s.end));
+      }
+    }
+  }
+  const pending = [...todo].sort((a, b) => a[1].length - b[1].length);
+  for (let i = 0; i < pending.length; i += EMBED_BATCH) {
+    const batch = pending.slice(i, i + EMBED_BATCH);
+    const vs = await embed(batch.map(([, text]) => text));
+    batch.forEach(([key], k) => {
+      out.set(key, vs[k]!);
+      if (snap.sentenceVectors.size >= 50_000) snap.sentenceVectors.clear();
+      snap.sentenceVectors.set(key, vs[k]!);
+    });
+  }
+  return out;
+}
+
+function toPassage(c: Candidate): Passage {
+  const note = c.chunk.note !== undefined;
+  const a = c.window.answer;
+  return {
+    quote: c.source.slice(c.window.start, c.window.end),
+    score: Math.round(c.p * 1000) / 1000,
+    paragraph: note ? 0 : c.chunk.paragraph + 1,
+    section: note ? 'About the author' : c.chunk.section,
+    start: c.window.start,
+    end: c.window.end,
+    kind: note ? 'author' : 'body',
+    answer: a ? { start: a.start - c.window.start, end: a.end - c.window.start } : null,
+    article: metaOf(c.article),
+  };
+}
+
+/** Best distinct passages, best first, before any refusal: overlapping or near-identical quotes are dropped, at most three per article. */
+export function distinctPassages(scored: Candidate[], limit: number): Passage[] {
+  const chosen: Candidate[] = [];
   const perArticle = new Map<string, number>();
   for (const s of scored) {
     if (chosen.length >= limit) break;
     if ((perArticle.get(s.article.id) ?? 0) >= MAX_PER_ARTICLE) continue;
-    const text = s.article.text.slice(s.quote.start, s.quote.end);
+    const text = s.source.slice(s.window.start, s.window.end);
     const dup = chosen.some(
       (c) =>
-        (c.article.id === s.article.id && c.quote.start < s.quote.end && s.quote.start < c.quote.end) ||
-        jaccard(terms(c.article.text.slice(c.quote.start, c.quote.end)), terms(text)) > 0.6,
+        (c.source === s.source && c.window.start < s.window.end && s.window.start < c.window.end) ||
+        jaccard(terms(c.source.slice(c.window.start, c.window.end)), terms(text)) > 0.6,
     );
     if (dup) continue;
     chosen.push(s);
     perArticle.set(s.article.id, (perArticle.get(s.article.id) ?? 0) + 1);
   }
-  return chosen.map((c) => ({
-    quote: c.article.text.slice(c.quote.start, c.quote.end),
-    score: Math.round(c.score * 1000) / 1000,
-    paragraph: c.chunk.paragraph + 1,
-    section: c.chunk.section,
-    start: c.quote.start,
-    end: c.quote.end,
-    article: metaOf(c.article),
-  }));
+  return chosen.map(toPassage);
 }
 
-/** Passages that answer the question, or none (`answered: false`) when the best is below the threshold. */
-export function findPassages(snap: Snapshot, q: Float32Array, question: string, opts: AskOptions & { minConfidence?: number } = {}): { answered: boolean; passages: Passage[] } {
-  const min = opts.minConfidence ?? MIN_CONFIDENCE;
-  const ranked = rankPassages(snap, q, question, opts);
-  const answered = ranked.length > 0 && ranked[0]!.score >= min;
-  // Weaker passages may follow a confident first one, but not noise.
-  return { answered, passages: answered ? ranked.filter((p) => p.score >= min * 0.75) : [] };
+export async function rankPassages(snap: Snapshot, q: Float32Array, question: string, opts: AskOptions = {}, embed: EmbedFn | null = null): Promise<Passage[]> {
+  return distinctPassages(await scoreCandidates(snap, q, question, opts, embed), Math.min(opts.limit ?? 5, 25));
+}
+
+/**
+ * Passages that answer the question, or `answered: false` when the best quote's probability is under
+ * the model's threshold; then the closest passages come back as `related`, unless even they are noise.
+ */
+export async function findPassages(snap: Snapshot, q: Float32Array, question: string, opts: AskOptions = {}, embed: EmbedFn | null = null): Promise<{ answered: boolean; passages: Passage[]; related: Passage[] }> {
+  const cal = opts.calibration ?? calibrationFor(snap.data.manifest.model.id);
+  const ranked = await rankPassages(snap, q, question, opts, embed);
+  const top = ranked[0]?.score ?? 0;
+  if (top >= cal.threshold) {
+    // Weaker passages may follow a confident first one, but not noise.
+    return { answered: true, passages: ranked.filter((p) => p.score >= cal.threshold * 0.6), related: [] };
+  }
+  return { answered: false, passages: [], related: top >= cal.relatedFloor ? ranked.slice(0, 3) : [] };
 }
 
 function jaccard(a: string[], b: string[]): number {

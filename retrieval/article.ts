@@ -101,7 +101,7 @@ export function buildArticle(draft: ArticleDraft, file: string, fileStem: string
 /** Content hash: decides whether an article must be re-embedded. */
 export function articleHash(a: Article): string {
   return createHash('sha256')
-    .update(JSON.stringify([a.title, a.author, a.source, a.date, a.text, a.paragraphs]))
+    .update(JSON.stringify([a.title, a.author, a.source, a.date, a.text, a.paragraphs, a.notes]))
     .digest('hex')
     .slice(0, 32);
 }

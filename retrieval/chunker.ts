@@ -1,3 +1,4 @@
+import { isBio } from './parse-digest.ts';
 import { sentenceSpans, type Span } from './text.ts';
 import type { Article, Chunk } from './types.ts';
 
@@ -73,6 +74,13 @@ export function chunkArticle(article: Article, opts: ChunkOptions): Chunk[] {
       push(p, sentences[i]!.start, sentences[j - 1]!.end);
       if (j >= sentences.length) break;
       i = j - 1 > i ? j - 1 : j;
+    }
+  });
+  // A writer's bio is answerable ("who is the author?") but never body text: it gets chunks of its own.
+  article.notes.forEach((note, n) => {
+    if (!isBio(note, article.author)) return;
+    for (const span of count(note) <= max ? [{ start: 0, end: note.length }] : splitLong(note, { start: 0, end: note.length }, max, count)) {
+      chunks.push({ id: `${article.id}#${chunks.length}`, articleId: article.id, paragraph: -1, section: null, start: span.start, end: span.end, note: n });
     }
   });
   return chunks;

@@ -1,5 +1,5 @@
 import { createEmbedder, type Embedder } from '../embeddings/index.ts';
-import { findPassages, type AskOptions } from './answer.ts';
+import { findPassages, scoreCandidates, type AskOptions, type Candidate } from './answer.ts';
 import { checkQuestion, UserError } from './errors.ts';
 import { buildIndex, type IngestReport, type Progress } from './ingest.ts';
 import type { EngineSettings } from './settings.ts';
@@ -96,7 +96,14 @@ export class Engine {
     const q = checkQuestion(question);
     const snap = this.snapshot;
     const [vector] = await this.embedder.embed([q]);
-    return { question: q, ...findPassages(snap, vector!, q, opts) };
+    return { question: q, ...(await findPassages(snap, vector!, q, opts, (texts) => this.embedder.embed(texts))) };
+  }
+
+  /** Every candidate quote with its features and probability, best first: what `ask` chose from (fitting, debugging). */
+  async candidates(question: string, opts: AskOptions = {}): Promise<Candidate[]> {
+    const q = checkQuestion(question);
+    const [vector] = await this.embedder.embed([q]);
+    return scoreCandidates(this.snapshot, vector!, q, opts, (texts) => this.embedder.embed(texts));
   }
 
   articles(): ArticleListing[] {

@@ -3,7 +3,7 @@ import { articleHash } from './article.ts';
 import { chunkArticle } from './chunker.ts';
 import { loadCorpus } from './corpus.ts';
 import { STORE_VERSION, type StoredIndex } from './store.ts';
-import type { Chunk, Warning } from './types.ts';
+import { sourceText, type Chunk, type Warning } from './types.ts';
 
 export interface IngestReport {
   files: number;
@@ -74,7 +74,7 @@ export async function buildIndex(dir: string, embedder: Embedder, prev: StoredIn
     const rows = todo.slice(b, b + BATCH);
     const texts = rows.map((i) => {
       const c = plan[i]!.chunk;
-      return byId.get(c.articleId)!.text.slice(c.start, c.end);
+      return sourceText(byId.get(c.articleId)!, c).slice(c.start, c.end);
     });
     const out = await embedder.embed(texts);
     rows.forEach((row, k) => vectors.set(out[k]!, row * dim));

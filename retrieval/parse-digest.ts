@@ -33,7 +33,7 @@ function nameLike(s: string): string | null {
   return name;
 }
 
-function isBio(s: string, author: string | null): boolean {
+export function isBio(s: string, author: string | null): boolean {
   if (!author) return false;
   const surname = author.split(/\s+/).pop()!.toLowerCase();
   const head = s.split(/\s+/).slice(0, 4).join(' ').toLowerCase();

@@ -64,7 +64,8 @@ export function retrieve(snap: Snapshot, q: Float32Array, qTerms: string[], k: n
   const depth = Math.max(k, 50);
   const dense = mode === 'bm25' ? [] : denseTopK(snap, q, depth, allowed);
   const lexical = mode === 'dense' ? [] : snap.bm25.search(qTerms, depth, allowed);
-  const w = mode === 'bm25' ? 1 : mode === 'dense' ? 0 : bm25Weight;
+  // With no word of the question in the corpus, meaning is all there is: dense gets the whole weight.
+  const w = mode === 'bm25' ? 1 : mode === 'dense' || !lexical.length ? 0 : bm25Weight;
   const hits = new Map<number, Hit>();
   const dMax = dense[0]?.score ?? 0;
   const dMin = dense[dense.length - 1]?.score ?? 0;

@@ -1,6 +1,6 @@
 import { Bm25 } from './bm25.ts';
 import type { StoredIndex } from './store.ts';
-import type { Article, Filters } from './types.ts';
+import { sourceText, type Article, type Filters } from './types.ts';
 
 /** An immutable, searchable view of one index generation; re-ingest builds a new one and swaps it in. */
 export class Snapshot {
@@ -9,15 +9,22 @@ export class Snapshot {
   readonly chunkArticle: Article[];
   readonly bm25: Bm25;
   readonly dim: number;
+  /** Sentence embeddings made at question time (retrieval/answer.ts), kept for the snapshot's life. */
+  readonly sentenceVectors = new Map<string, Float32Array>();
+  /** Rows of author-bio chunks, by article id. */
+  readonly bioRows = new Map<string, number[]>();
 
   constructor(readonly data: StoredIndex) {
     this.byId = new Map(data.articles.map((a) => [a.id, a]));
     this.chunkArticle = data.chunks.map((c) => this.byId.get(c.articleId)!);
     this.dim = data.manifest.model.dim;
+    data.chunks.forEach((c, row) => {
+      if (c.note !== undefined) this.bioRows.set(c.articleId, [...(this.bioRows.get(c.articleId) ?? []), row]);
+    });
     // Loaded with the index when it was saved with one; built (once) otherwise.
     this.bm25 = data.bm25 && data.bm25.lengths.length === data.chunks.length
       ? new Bm25(data.bm25)
-      : Bm25.build(data.chunks.map((c, i) => `${this.chunkArticle[i]!.title} ${this.chunkArticle[i]!.text.slice(c.start, c.end)}`));
+      : Bm25.build(data.chunks.map((c, i) => `${this.chunkArticle[i]!.title} ${sourceText(this.chunkArticle[i]!, c).slice(c.start, c.end)}`));
   }
 
   get articles(): Article[] {

@@ -12,7 +12,8 @@ import type { Article, Chunk } from './types.ts';
  */
 
 /** 2: vectors in the Float32Codec format and a saved keyword index. */
-export const STORE_VERSION = 2;
+// 3: author bios are indexed as chunks of their own.
+export const STORE_VERSION = 3;
 
 export interface Manifest {
   version: number;
@@ -33,7 +34,8 @@ export interface StoredIndex {
   bm25?: Bm25Data | null;
 }
 
-type ChunkMeta = { articleId: string; paragraph: number; start: number; end: number; section: string; author: string; source: string; date: number };
+// note: index of the author bio a chunk was cut from, -1 for body text.
+type ChunkMeta = { articleId: string; paragraph: number; start: number; end: number; section: string; author: string; source: string; date: number; note: number };
 
 export class IndexCorruptError extends Error {}
 
@@ -93,7 +95,7 @@ export async function saveIndex(dir: string, data: StoredIndex): Promise<void> {
       id: c.id,
       vector: vector as unknown as number[],
       norm: Math.sqrt(norm),
-      metadata: { articleId: c.articleId, paragraph: c.paragraph, start: c.start, end: c.end, section: c.section ?? '', author: a.author ?? '', source: a.source ?? '', date: dateNumber(a.date) },
+      metadata: { articleId: c.articleId, paragraph: c.paragraph, start: c.start, end: c.end, section: c.section ?? '', author: a.author ?? '', source: a.source ?? '', date: dateNumber(a.date), note: c.note ?? -1 },
     };
   });
   const codec = new Float32Codec();
@@ -157,7 +159,9 @@ export async function loadIndex(dir: string): Promise<StoredIndex | null> {
       if (it.vector.length !== dim) throw new Error(`vector ${it.id} has ${it.vector.length} dimensions, expected ${dim}`);
       vectors.set(it.vector, i * dim);
       const m = it.metadata;
-      return { id: it.id, articleId: m.articleId, paragraph: m.paragraph, start: m.start, end: m.end, section: m.section || null };
+      const chunk: Chunk = { id: it.id, articleId: m.articleId, paragraph: m.paragraph, start: m.start, end: m.end, section: m.section || null };
+      if (typeof m.note === 'number' && m.note >= 0) chunk.note = m.note;
+      return chunk;
     });
     return { manifest, articles, chunks, vectors, bm25: await readBm25(genDir) };
   } catch (e) {

@@ -36,11 +36,18 @@ export interface ArticleMeta {
 export interface Chunk {
   id: string;
   articleId: string;
-  /** 0-based paragraph index of the chunk's first character. */
+  /** 0-based paragraph index of the chunk's first character; -1 for a bio chunk. */
   paragraph: number;
   section: string | null;
   start: number;
   end: number;
+  /** Set for a chunk of an author bio: offsets are into `notes[note]`, not the body. */
+  note?: number;
+}
+
+/** The text a chunk's offsets index into: the body, or the author bio it was cut from. */
+export function sourceText(article: Article, chunk: { note?: number }): string {
+  return chunk.note === undefined ? article.text : article.notes[chunk.note]!;
 }
 
 export interface Filters {
@@ -54,11 +61,15 @@ export interface Filters {
 export interface Passage {
   quote: string;
   score: number;
-  /** 1-based paragraph number within the article body. */
+  /** 1-based paragraph number within the article body; 0 for a quote from the author's bio. */
   paragraph: number;
   section: string | null;
   start: number;
   end: number;
+  /** `body`: a quote from the article; `author`: from the writer's bio, offsets into that bio. */
+  kind: 'body' | 'author';
+  /** Offsets into `quote` of the words that carry the kind of answer asked for (a date, a name, a number). */
+  answer: { start: number; end: number } | null;
   article: ArticleMeta;
 }
 
@@ -67,6 +78,8 @@ export interface Answer {
   answered: boolean;
   /** Best first. */
   passages: Passage[];
+  /** When not answered: the closest passages, offered as related reading, never as the answer. */
+  related: Passage[];
 }
 
 export interface Warning {

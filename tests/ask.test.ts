@@ -8,7 +8,7 @@ function rng(seed: number) {
   return () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
 }
 
-describe('ask on the seed corpus (offline embedder)', async () => {
+describe('ask on the seed corpus (default model)', async () => {
   const engine = await openSeedEngine();
   const articles = engine.articles().map((m) => engine.article(m.id)!);
 
@@ -16,6 +16,13 @@ describe('ask on the seed corpus (offline embedder)', async () => {
     expect(a.passages.length).toBeLessThanOrEqual(5);
     for (const [i, p] of a.passages.entries()) {
       const art = engine.article(p.article.id)!;
+      if (p.answer) expect(p.answer.end).toBeLessThanOrEqual(p.quote.length);
+      if (p.kind === 'author') {
+        // A bio quote is cited as such and is exactly a substring of one of the article's notes.
+        expect(p.paragraph).toBe(0);
+        expect(art.notes.some((n) => n.slice(p.start, p.end) === p.quote)).toBe(true);
+        continue;
+      }
       // The quote is exactly the cited article's normalised text at its offsets, inside the cited paragraph.
       expect(art.text.slice(p.start, p.end)).toBe(p.quote);
       expect(art.text.includes(p.quote)).toBe(true);
@@ -92,7 +99,7 @@ describe('ask on the seed corpus (offline embedder)', async () => {
     'refuses "%s" instead of quoting noise',
     async (q) => {
       const a = await engine.ask(q);
-      expect(a).toEqual({ question: q, answered: false, passages: [] });
+      expect(a).toEqual({ question: q, answered: false, passages: [], related: [] });
     },
   );
 

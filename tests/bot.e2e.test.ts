@@ -9,6 +9,11 @@ import { openSeedEngine } from './helpers/seed.ts';
 
 const TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDAx.fake.token-never-logged';
 
+/** Discord markdown without its bold markers (`\x` escapes stay as they are). */
+const withoutBold = (md: string) => md.replace(/\\[\s\S]|\*\*/g, (m) => (m === '**' ? '' : m));
+/** How many unescaped `**` a line holds. */
+const boldMarkers = (md: string) => [...md.matchAll(/\\[\s\S]|\*\*/g)].filter((m) => m[0] === '**').length;
+
 describe('Discord bot end to end (real discord.js client, fake Discord)', () => {
   const fake = new FakeDiscord();
   const logs: string[] = [];
@@ -53,15 +58,22 @@ describe('Discord bot end to end (real discord.js client, fake Discord)', () => 
     expect(embed.description).toContain('Railway Workers in the UK Organize Three-Day National Strike');
     expect(embed.description).toMatch(/\n> .*railway workers/i);
     expect(embed.description).toMatch(/¶1/);
+    // At most one bold span per quote, always closed.
+    for (const l of embed.description.split('\n').filter((x: string) => x.startsWith('> '))) expect([0, 2]).toContain(boldMarkers(l));
     const labels = edit.components.flatMap((r: any) => r.components.map((c: any) => c.label));
     expect(labels).toEqual(expect.arrayContaining(['More passages', 'Full paragraph 1']));
   });
 
-  it('/ask says plainly when nothing reliable is found', async () => {
+  it('/ask says plainly when nothing reliable is found, and offers nothing as an answer', async () => {
     const { edit } = await send(slashCommand('ask', { question: 'What is the boiling point of mercury?' }, newUser()), true);
     expectWithinDiscordLimits(edit);
     expect(edit.embeds[0].description).toMatch(/^Nothing reliable found/);
     expect(edit.components).toEqual([]);
+    // Closest passages, if any, come in their own embed, without a confidence cue or a bolded "answer".
+    expect(edit.embeds.length).toBeLessThanOrEqual(2);
+    if (edit.embeds[1]) expect(edit.embeds[1].title).toBe('Closest passages (not an answer)');
+    expect(JSON.stringify(edit.embeds)).not.toMatch(/🟢|🟡|🟠|match\b/);
+    for (const e of edit.embeds) for (const l of e.description.split('\n').filter((x: string) => x.startsWith('> '))) expect(boldMarkers(l)).toBe(0);
   });
 
   it('"More passages" shows the next page in place, and "Full paragraph" the whole paragraph', async () => {
@@ -81,7 +93,9 @@ describe('Discord bot end to end (real discord.js client, fake Discord)', () => 
     expect(para.callback.type).toBe(4);
     expect(para.callback.data.flags).toBe(64);
     expectWithinDiscordLimits(para.callback.data);
-    const quote = edit.embeds[0].description.split('\n').find((l: string) => l.startsWith('> '))!.slice(2);
+    // The quote line may bold its answer span; without those markers it is the quote, bold in the paragraph.
+    const line = edit.embeds[0].description.split('\n').find((l: string) => l.startsWith('> '))!.slice(2);
+    const quote = withoutBold(line);
     expect(para.callback.data.embeds[0].description).toContain(`**${quote.replace(/ …$/, '')}`);
   });
 

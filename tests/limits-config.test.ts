@@ -4,6 +4,7 @@ import { createLogger } from '../bot/log.ts';
 import { AnswerCache } from '../commands/answer-cache.ts';
 import { Cooldown } from '../commands/cooldown.ts';
 import { clip, embedLength, fitEmbed, split } from '../commands/limits.ts';
+import type { Answer } from '../retrieval/types.ts';
 
 describe('Discord text limits', () => {
   it('clip keeps whole sentences when it can, else whole words, and marks the cut', () => {
@@ -70,7 +71,7 @@ describe('bot settings and helpers', () => {
     t = 5000;
     expect(cd.take('u')).toBe(0);
     const cache = new AnswerCache(2, 1000, () => t);
-    const a = { question: 'q', answered: false, passages: [] };
+    const a: Answer = { question: 'q', answered: false, passages: [], related: [] };
     cache.put('1', a);
     cache.put('2', a);
     cache.put('3', a);

@@ -44,6 +44,12 @@ describe('transformers.js embedder (generated tiny model, real library)', async 
       const chunks = chunkArticle(a, { countTokens: embedder.countTokens, maxTokens: 48, targetTokens: 32 });
       const covered = new Set<number>();
       for (const c of chunks) {
+        if (c.note !== undefined) {
+          // A bio chunk indexes into its note, never into the body.
+          expect(c.paragraph).toBe(-1);
+          expect(embedder.countTokens(a.notes[c.note]!.slice(c.start, c.end))).toBeLessThanOrEqual(48);
+          continue;
+        }
         const text = a.text.slice(c.start, c.end);
         expect(embedder.countTokens(text)).toBeLessThanOrEqual(48);
         const para = a.paragraphs[c.paragraph]!;

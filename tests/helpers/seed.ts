@@ -5,9 +5,9 @@ import { join } from 'node:path';
 
 export const SEED_CORPUS = join(PROJECT_ROOT, 'data', 'corpus');
 
-/** Settings for the bundled corpus with the offline embedder, whatever the developer's .env says. */
+/** Settings for the bundled corpus with the default model (MiniLM, installed by `npm run fetch-model`), whatever the developer's .env says. */
 export function seedSettings(indexDir: string, corpusDir = SEED_CORPUS): EngineSettings {
-  return settingsFromEnv({ EMBEDDING_ENGINE: 'use-lite', CORPUS_DIR: corpusDir, INDEX_DIR: indexDir });
+  return settingsFromEnv({ EMBEDDING_ENGINE: 'transformers', ALLOW_MODEL_DOWNLOAD: 'false', CORPUS_DIR: corpusDir, INDEX_DIR: indexDir });
 }
 
 /** The seed index built once by tests/setup/seed-index.ts. */

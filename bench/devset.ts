@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Embedder } from '../embeddings/embedder.ts';
+import type { Candidate } from '../retrieval/answer.ts';
+import type { Calibration } from '../retrieval/calibration.ts';
+import { Engine } from '../retrieval/engine.ts';
+import { PROJECT_ROOT, settingsFromEnv } from '../retrieval/settings.ts';
+import type { Passage } from '../retrieval/types.ts';
+
+/** The paraphrase development set (bench/questions/seed-paraphrase.json): half to fit on, half to report. */
+export type Split = 'fit' | 'validation';
+
+export interface DevQuestion {
+  q: string;
+  expect: string;
+  title: string;
+  type: string;
+  style: string;
+  split: Split;
+}
+
+export interface DevSet {
+  answerable: DevQuestion[];
+  nearTopic: { q: string; title: string; why: string; split: Split }[];
+  farOff: { q: string; split: Split }[];
+}
+
+export function loadDevSet(): DevSet {
+  return JSON.parse(readFileSync(join(PROJECT_ROOT, 'bench', 'questions', 'seed-paraphrase.json'), 'utf8')) as DevSet;
+}
+
+// Matching folds every run of white space (no-break spaces included) to one space.
+const fold = (s: string) => s.replace(/\s+/g, ' ');
+
+export function answers(p: Pick<Passage, 'quote' | 'article'>, expect: string, title: string): boolean {
+  return fold(p.quote).includes(fold(expect)) && p.article.title.includes(title);
+}
+
+export function candidateAnswers(c: Candidate, expect: string, title: string): boolean {
+  return fold(c.source.slice(c.window.start, c.window.end)).includes(fold(expect)) && c.article.title.includes(title);
+}
+
+/** The seed corpus indexed with `embedder` in a cache folder of its own (rebuilt when the model changes). */
+export async function devEngine(embedder: Embedder): Promise<Engine> {
+  const slug = embedder.id.replace(/[^a-z0-9]+/gi, '-');
+  const settings = { ...settingsFromEnv(), corpusDir: join(PROJECT_ROOT, 'data', 'corpus'), indexDir: join(PROJECT_ROOT, '.cache', 'eval', `dev-index-${slug}`) };
+  const engine = await Engine.open(settings, () => {}, embedder);
+  await engine.ensureIndex();
+  return engine;
+}
+
+export interface DevReport {
+  split: Split | 'all';
+  answerable: number;
+  hit1: number;
+  hit3: number;
+  refusedAnswerable: number;
+  nearTopic: number;
+  refusedNearTopic: number;
+  farOff: number;
+  refusedFarOff: number;
+  misses: string[];
+}
+
+/** hit@1/@3 over the passages the bot would show, and refusals, for one split. */
+export async function evaluateDevSet(engine: Engine, set: DevSet, split: Split | 'all', calibration?: Calibration): Promise<DevReport> {
+  const keep = <T extends { split: Split }>(xs: T[]) => xs.filter((x) => split === 'all' || x.split === split);
+  const r: DevReport = { split, answerable: 0, hit1: 0, hit3: 0, refusedAnswerable: 0, nearTopic: 0, refusedNearTopic: 0, farOff: 0, refusedFarOff: 0, misses: [] };
+  const ask = (q: string) => engine.ask(q, calibration ? { calibration } : {});
+  for (const d of keep(set.answerable)) {
+    const a = await ask(d.q);
+    r.answerable++;
+    if (!a.answered) r.refusedAnswerable++;
+    const rank = a.passages.findIndex((p) => answers(p, d.expect, d.title)) + 1;
+    if (rank === 1) r.hit1++;
+    if (rank >= 1 && rank <= 3) r.hit3++;
+    else r.misses.push(`${d.q} [want "${d.expect}"] → ${a.answered ? `“${a.passages[0]?.quote.slice(0, 90)}”` : '(refused)'}`);
+  }
+  for (const d of keep(set.nearTopic)) {
+    r.nearTopic++;
+    if (!(await ask(d.q)).answered) r.refusedNearTopic++;
+  }
+  for (const d of keep(set.farOff)) {
+    r.farOff++;
+    if (!(await ask(d.q)).answered) r.refusedFarOff++;
+  }
+  return r;
+}
+
+export function formatDevReport(r: DevReport): string {
+  const pct = (a: number, b: number) => `${a}/${b} (${((a / Math.max(b, 1)) * 100).toFixed(0)}%)`;
+  return [
+    `  ${r.split}: hit@1 ${pct(r.hit1, r.answerable)}   hit@3 ${pct(r.hit3, r.answerable)}   answerable refused ${pct(r.refusedAnswerable, r.answerable)}`,
+    `  near-topic unanswerable refused ${pct(r.refusedNearTopic, r.nearTopic)}   far-off refused ${pct(r.refusedFarOff, r.farOff)}`,
+  ].join('\n');
+}

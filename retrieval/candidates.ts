@@ -1,0 +1,176 @@
+import { entitySpans, satisfies, type AnswerType } from './entities.ts';
+import type { QuestionAnalysis } from './question.ts';
+import type { QueryTerms } from './quotes.ts';
+import { sentenceSpans, terms, type Span } from './text.ts';
+import { sourceText, type Article, type Chunk } from './types.ts';
+
+/** A quotable window: one sentence, or two adjacent ones, of one paragraph (or bio). Offsets into its source text. */
+export interface Window extends Span {
+  /** The sentences it is made of, offsets into the source text. */
+  sentences: Span[];
+  /** Offsets into the source text of the words carrying the expected answer type, if any. */
+  answer: Span | null;
+  /** The sentences just before and after the window in its paragraph, if any. */
+  neighbours: Span[];
+}
+
+const MAX_WORDS = 90;
+// A sentence opening with one of these leans on the one before ("They signed it in Oslo.").
+const LEANS = new Set(['he', 'she', 'they', 'it', 'this', 'these', 'that', 'those', 'his', 'her', 'their', 'its', 'such', 'both', 'the latter', 'the former']);
+
+const wordCount = (s: string) => s.split(/\s+/).filter(Boolean).length;
+
+function leansOnPrevious(sentence: string): boolean {
+  const first = sentence.replace(/^[“"‘'(]+/, '').split(/\s+/).slice(0, 2).map((w) => w.toLowerCase().replace(/[^\p{L}]/gu, ''));
+  return LEANS.has(first[0]!) || LEANS.has(first.join(' '));
+}
+
+/** Sentences of the paragraph (or bio) holding `chunk`, and the indexes of those inside the chunk. */
+function sentencesAround(article: Article, chunk: Chunk): { source: string; all: Span[]; inside: number[] } {
+  const source = sourceText(article, chunk);
+  const para = chunk.note === undefined ? article.paragraphs[chunk.paragraph]! : { start: 0, end: source.length };
+  const all = sentenceSpans(source.slice(para.start, para.end)).map((s) => ({ start: s.start + para.start, end: s.end + para.start }));
+  const inside = all.flatMap((s, i) => (s.start < chunk.end && s.end > chunk.start ? [i] : []));
+  return { source, all, inside };
+}
+
+/**
+ * Candidate quotes in a chunk: each sentence (with the sentence before when it opens with a pronoun
+ * or "this/these"), and each pair of adjacent sentences. Every window is one exact substring.
+ */
+export function windowsOf(article: Article, chunk: Chunk, q: QuestionAnalysis): { source: string; windows: Window[] } {
+  const { source, all, inside } = sentencesAround(article, chunk);
+  if (!all.length) return { source, windows: [] };
+  const out: Window[] = [];
+  const seen = new Set<string>();
+  const add = (from: number, to: number) => {
+    const start = all[from]!.start;
+    const end = all[to]!.end;
+    const key = `${start}:${end}`;
+    if (seen.has(key) || (to > from && wordCount(source.slice(start, end)) > MAX_WORDS)) return;
+    seen.add(key);
+    const sentences = all.slice(from, to + 1);
+    const neighbours = [all[from - 1], all[to + 1]].filter((s): s is Span => !!s);
+    out.push({ start, end, sentences, neighbours, answer: answerSpan(source, sentences, q) });
+  };
+  for (const i of inside) {
+    const leans = i > 0 && leansOnPrevious(source.slice(all[i]!.start, all[i]!.end));
+    add(leans ? i - 1 : i, i);
+    if (i + 1 < all.length) add(i, i + 1);
+  }
+  return { source, windows: out };
+}
+
+/**
+ * The first span in the sentences of the type the question expects, not made only of the question's
+ * own words (the answer to "who leads the party?" is not "the party").
+ */
+export function answerSpan(source: string, sentences: Span[], q: QuestionAnalysis): Span | null {
+  const want: AnswerType | null = q.expects;
+  if (!want) return null;
+  for (const s of sentences) {
+    const text = source.slice(s.start, s.end);
+    const spans = entitySpans(text)
+      .filter((e) => satisfies(want, e.type))
+      .sort((a, b) => a.start - b.start);
+    for (const e of spans) {
+      const ts = terms(text.slice(e.start, e.end));
+      if (want !== 'reason' && want !== 'definition' && (!ts.length || ts.every((t) => q.terms.has(t)))) continue;
+      return { start: s.start + e.start, end: s.start + e.end };
+    }
+  }
+  return null;
+}
+
+/** The feature values of one window; definitions live beside the fitted weights (calibration/*.json). */
+export interface Features {
+  chunkCosine: number;
+  quoteCosine: number;
+  neighbourCosine: number;
+  quoteCoverage: number;
+  contextCoverage: number;
+  titleCoverage: number;
+  typeMatch: number;
+  typeMissing: number;
+  authorNote: number;
+  quoteLength: number;
+  fused: number;
+  answerContext: number;
+  cosineGap: number;
+  coverageGap: number;
+}
+
+export const FEATURE_DEFINITIONS: Record<keyof Features, string> = {
+  chunkCosine: 'cosine of the question embedding to the chunk embedding',
+  quoteCosine: 'highest cosine of the question to a sentence of the quote (the chunk cosine before sentences are embedded)',
+  neighbourCosine: 'highest cosine of the question to the sentence before or after the quote (lists and answers often continue a relevant sentence)',
+  quoteCoverage: "share of the question's IDF-weighted terms found in the quote",
+  contextCoverage: "share of the question's IDF-weighted terms found in the title and the chunk",
+  titleCoverage: "share of the question's IDF-weighted terms found in the title",
+  typeMatch: '1 when the question expects an answer type (person, date, number, place…) and the quote holds one not made of question words',
+  typeMissing: '1 when the question expects an answer type and the quote holds none',
+  authorNote: '+1 for a quote from an author bio when the question is about the writer, -1 when it is not, 0 for body text',
+  quoteLength: 'log(1 + words in the quote) / 5',
+  fused: "the chunk's first-stage hybrid score (BM25 and cosine, each normalised by the question's best)",
+  answerContext: "share of the question's IDF-weighted terms within 8 words of the answer span (0 without one): answers sit next to what was asked",
+  cosineGap: "quoteCosine minus the best quoteCosine among the question's candidates (0 for the best)",
+  coverageGap: "quoteCoverage minus the best quoteCoverage among the question's candidates (0 for the best)",
+};
+
+export const FEATURE_NAMES = Object.keys(FEATURE_DEFINITIONS) as (keyof Features)[];
+
+export function featuresOf(args: {
+  q: QuestionAnalysis;
+  weights: QueryTerms;
+  article: Article;
+  chunk: Chunk;
+  source: string;
+  window: Window;
+  chunkCosine: number;
+  quoteCosine: number | null;
+  neighbourCosine: number | null;
+  fused: number;
+}): Features {
+  const { q, weights, article, chunk, source, window } = args;
+  const quote = source.slice(window.start, window.end);
+  const typed = q.expects !== null;
+  const isNote = chunk.note !== undefined;
+  return {
+    chunkCosine: args.chunkCosine,
+    quoteCosine: args.quoteCosine ?? args.chunkCosine,
+    neighbourCosine: args.neighbourCosine ?? args.chunkCosine,
+    quoteCoverage: weights.coverage(quote),
+    contextCoverage: weights.coverage(`${article.title} ${source.slice(chunk.start, chunk.end)}`),
+    titleCoverage: weights.coverage(article.title),
+    typeMatch: typed && window.answer ? 1 : 0,
+    typeMissing: typed && !window.answer ? 1 : 0,
+    authorNote: isNote ? (q.aboutAuthor ? 1 : -1) : 0,
+    quoteLength: Math.log(1 + wordCount(quote)) / 5,
+    fused: args.fused,
+    answerContext: window.answer ? weights.coverage(around(source, window.answer, 8)) : 0,
+    // Filled in once every candidate of the question is known (withGaps).
+    cosineGap: 0,
+    coverageGap: 0,
+  };
+}
+
+/** Sets the features that compare a candidate with the question's best: cosine and coverage gaps. */
+export function withGaps(all: Features[]): void {
+  let cos = -Infinity;
+  let cov = -Infinity;
+  for (const f of all) {
+    cos = Math.max(cos, f.quoteCosine);
+    cov = Math.max(cov, f.quoteCoverage);
+  }
+  for (const f of all) {
+    f.cosineGap = f.quoteCosine - cos;
+    f.coverageGap = f.quoteCoverage - cov;
+  }
+}
+
+/** `span` with up to `n` words either side, within the source text. */
+function around(source: string, span: Span, n: number): string {
+  const before = source.slice(0, span.start).split(/\s+/).slice(-n - 1).join(' ');
+  const after = source.slice(span.end).split(/\s+/).slice(0, n + 1).join(' ');
+  return `${before} ${source.slice(span.start, span.end)} ${after}`;
+}

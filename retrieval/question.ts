@@ -1,0 +1,88 @@
+import nlp from 'compromise';
+import type { AnswerType } from './entities.ts';
+import { terms } from './text.ts';
+
+export interface QuestionAnalysis {
+  /** The kind of answer asked for, or null when the question does not say (e.g. "what happened…"). */
+  expects: AnswerType | null;
+  /** The question asks about the writer of a piece ("who wrote…", "the author"). */
+  aboutAuthor: boolean;
+  /** Stemmed terms of the question: an answer span made only of these restates the question. */
+  terms: Set<string>;
+}
+
+// Head nouns after "which/what" that name the kind of answer ("which minister", "what year").
+const HEADS: [AnswerType, string[]][] = [
+  ['person', ['person', 'people', 'man', 'woman', 'judge', 'lawyer', 'chief', 'head', 'secretary', 'founder', 'spokesman', 'spokeswoman', 'commander', 'general', 'prime', 'minister', 'president', 'leader', 'author', 'writer', 'journalist', 'politician', 'official', 'candidate', 'diplomat', 'ambassador', 'activist', 'spokesperson', 'member', 'student', 'students', 'leaders', 'candidates', 'officials']],
+  ['organisation', ['organisation', 'organization', 'group', 'company', 'party', 'union', 'movement', 'government', 'agency', 'body', 'ministry', 'outlet', 'publication', 'newspaper', 'bank', 'court', 'parties', 'groups', 'organisations', 'organizations', 'unions', 'movements', 'companies', 'site', 'website', 'source']],
+  ['place', ['country', 'city', 'place', 'region', 'state', 'town', 'area', 'countries', 'cities', 'university', 'capital', 'location', 'province', 'neighbourhood', 'neighborhood', 'constituency', 'seat']],
+  ['date', ['year', 'date', 'day', 'days', 'month', 'time', 'dates', 'week', 'weekday', 'hour', 'morning', 'evening', 'night']],
+  ['number', ['number', 'amount', 'percentage', 'share', 'figure', 'count', 'total', 'toll', 'age', 'size', 'turnout', 'price', 'cost', 'sum', 'score', 'margin', 'salary', 'budget', 'population']],
+];
+
+/** What the question asks for, from its question word and the noun after it. */
+export function analyzeQuestion(question: string): QuestionAnalysis {
+  const lower = question.toLowerCase().replace(/[’‘]/g, "'");
+  const aboutAuthor = /\b(author|writer|wrote|written|byline|columnist)\b/.test(lower);
+  return { expects: expectedType(question, lower), aboutAuthor, terms: new Set(terms(question)) };
+}
+
+function expectedType(question: string, lower: string): AnswerType | null {
+  // The question word that comes first decides: "what did officers do when they entered?" asks for a what, not a when.
+  const first = /\b(how|when|where|why|who|whom|whose|which|what)\b/.exec(lower);
+  if (!first) return null;
+  const rest = lower.slice(first.index);
+  switch (first[1]) {
+    case 'how':
+      if (/^how (long|many years|many days|many months|many weeks)\b/.test(rest)) return 'duration';
+      if (/^how (many|much|old|big|large|high|far)\b/.test(rest)) return 'number';
+      return /\bwhen\b/.test(rest) ? 'date' : null;
+    case 'when':
+      return 'date';
+    case 'where':
+      return 'place';
+    case 'why':
+      return 'reason';
+  }
+  if (/^(what|which) (was|is|were|are) the reasons?\b|^what (led|caused|prompted|triggered|drove)\b|^for what reason\b/.test(rest) || /\bfor what reason\b|\bwhat for\b/.test(lower)) return 'reason';
+  if (/^what (does|do|did) .+ (mean|stand for)\b|\bmeaning of\b|\bdefine\b|\bwhat is meant\b/.test(rest)) return 'definition';
+  if (/^what (age|percent)|\bthe age of\b|\bhow old\b/.test(rest)) return 'number';
+  const doc: any = nlp(question.slice(first.index));
+  if (first[1] === 'who' || first[1] === 'whom' || first[1] === 'whose') {
+    // "Who is Patricia Bullrich?" asks for a description of a named person, not for a name.
+    if (doc.match('^(who) (is|was|are|were) #ProperNoun').found && !doc.match('^(who) (is|was|are|were) (the|a|an)').found) return 'definition';
+    return 'person';
+  }
+  // "Which hard-right minister…", "what US campus camp…", "what's the age of…": the kind of answer is the phrase's last noun.
+  const head = headNoun(doc);
+  if (head) {
+    const hit = HEADS.find(([, nouns]) => nouns.includes(head.normal));
+    if (hit) return hit[0];
+    if (head.tags.includes('Actor')) return 'person';
+    // Any other "which <thing>" is answered by a name: a body, a place, a named thing.
+    if (first[1] === 'which') return 'name';
+  }
+  if (/^what('s| is| are| was| were)\s+(an?|the)?\s*[\w-]+\??\s*$/.test(rest) || doc.match('^what (is|are|was|were) #Acronym').found) return 'definition';
+  return null;
+}
+
+type Term = { normal: string; tags: string[] };
+const STOPS = ['Verb', 'Auxiliary', 'Copula', 'Preposition', 'Conjunction', 'Pronoun', 'QuestionWord'];
+
+/** The last noun of the phrase after "which"/"what" (or "what is the"), before its verb or preposition. */
+function headNoun(doc: any): Term | null {
+  const terms = (doc.json() as { terms: Term[] }[]).flatMap((s) => s.terms);
+  const at = terms.findIndex((t) => t.normal === 'which' || t.normal === 'what' || t.normal === "what's");
+  if (at < 0) return null;
+  let i = at + 1;
+  // "what is the age of…": skip the copula and the article.
+  if (terms[i] && /^(is|was|are|were)$/.test(terms[i]!.normal)) i++;
+  if (terms[i]?.normal === 'the') i++;
+  let head: Term | null = null;
+  for (; i < terms.length; i++) {
+    const t = terms[i]!;
+    if (t.tags.some((g) => STOPS.includes(g)) || t.normal === 'the') break;
+    if (t.tags.includes('Noun')) head = t;
+  }
+  return head;
+}
