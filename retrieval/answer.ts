@@ -88,7 +88,9 @@ export async function scoreCandidates(snap: Snapshot, q: Float32Array, question:
     top.flatMap((h) =>
       score(h, (w, source) => {
         const best = (spans: Span[]) => Math.max(-1, ...spans.map((s) => similarity(vectors.get(sentenceKey(snap.chunks[h.row]!, s.start, s.end, source))!)));
-        return { quote: best(w.sentences), neighbour: best(w.neighbours) };
+        const quote = best(w.sentences);
+        // A quote that is a whole paragraph has no neighbours: neutral, as good as itself.
+        return { quote, neighbour: w.neighbours.length ? best(w.neighbours) : quote };
       }),
     ),
   );
