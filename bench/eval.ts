@@ -6,6 +6,7 @@
  *  3. refusal on SQuAD: answered when the question's article is indexed, refused when it is held out.
  * Usage: npm run eval [-- --full] [-- --sweep] [-- --json out.json]
  *   --full   every SQuAD question instead of a ~2,000 sample; --sweep   fusion-weight and refusal-threshold tables
+ *   --refusal-every N   SQuAD refusal on every Nth sampled question (default 4: 529 questions)
  */
 import 'dotenv/config';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -26,7 +27,7 @@ import { loadSquad, sharedFile } from './shared-data.ts';
 import { embedCached } from './vector-cache.ts';
 import { devEngine, evaluateDevSet, formatDevReport, loadDevSet } from './devset.ts';
 
-const { values: args } = parseArgs({ options: { full: { type: 'boolean', default: false }, sweep: { type: 'boolean', default: false }, json: { type: 'string' } } });
+const { values: args } = parseArgs({ options: { full: { type: 'boolean', default: false }, sweep: { type: 'boolean', default: false }, json: { type: 'string' }, 'refusal-every': { type: 'string', default: '4' } } });
 const fold = (s: string) => s.replace(/\s+/g, ' ');
 
 async function devQuestions(embedder: Embedder) {
@@ -90,12 +91,13 @@ async function squad(embedder: Embedder) {
   // The fusion weight is chosen on even-numbered questions and must hold on odd-numbered ones.
   const weights = args.sweep ? [0, 0.5, 0.6, 0.7, 0.8, 0.9, 1].map((w) => ({ w, even: recallOf('hybrid', w, (i) => i % 2 === 0), odd: recallOf('hybrid', w, (i) => i % 2 === 1) })) : [];
 
-  // Refusal: every 4th sampled question, asked with its whole SQuAD article in the index and held out.
+  // Refusal: every 4th sampled question (--refusal-every N: every Nth, for slow embedders), asked with its whole SQuAD article in the index and held out.
   // Quotes are chosen as at question time, sentences embedded with the same model.
   const top = async (v: Float32Array, q: string, allowed: Uint8Array | null) => (await rankPassages(snap, v, q, { allowed, limit: 1 }, (t) => embedder.embed(t)))[0]?.score ?? 0;
   const refusal: { indexed: number; heldOut: number }[] = [];
+  const refusalEvery = Math.max(1, Number(args['refusal-every']));
   for (const [i, s] of sample.entries()) {
-    if (i % 4) continue;
+    if (i % refusalEvery) continue;
     const v = qv.subarray(i * embedder.dim, (i + 1) * embedder.dim);
     const mask = Uint8Array.from(snap.chunks, (c) => (paragraphs[Number(c.articleId.slice(1))]!.title === s.title ? 0 : 1));
     refusal.push({ indexed: await top(v, s.q, null), heldOut: await top(v, s.q, mask) });

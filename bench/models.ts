@@ -3,7 +3,7 @@
  * when its file is installed) the cold load (fresh process, median of --loads), ms per question
  * embedding, chunks/s on BBC News chunks, and a full /ask on the seed corpus through Engine.
  * All models embed the same chunk texts (cut with MiniLM's tokenizer, the default) and the same
- * questions, one model after another in this process; a child process measures each load.
+ * questions, taking turns measurement by measurement; a child process measures each load.
  * Usage: npm run bench:models [-- --questions 100] [--chunks 300] [--loads 3]
  */
 import { execFileSync } from 'node:child_process';
@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Embedder } from '../embeddings/embedder.ts';
 import { Engine } from '../retrieval/engine.ts';
 import { PROJECT_ROOT, settingsFromEnv } from '../retrieval/settings.ts';
 import { hasFp32, LABELS, loadBenchEmbedder, type BenchEngine } from './embedders.ts';
@@ -23,6 +24,14 @@ const engines: BenchEngine[] = ['use-lite', 'minilm'];
 if (hasFp32()) engines.push('minilm-fp32');
 else console.error('MiniLM fp32 skipped: .cache/models/Xenova/all-MiniLM-L6-v2/onnx/model.onnx is not installed (npm run fetch-model installs q8 only).');
 
+interface LoadReport {
+  importMs: number;
+  loadMs: number;
+  firstEmbedMs: number;
+  totalMs: number;
+  rssMiB: number;
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const p50 = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
 const p95 = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 95);
@@ -33,66 +42,78 @@ const nQ = Number(args.questions);
 const questions = Array.from({ length: nQ }, (_, i) => squad[Math.floor((i * squad.length) / nQ)]!);
 const minilm = await loadBenchEmbedder('minilm');
 const bbc = newsArticles('bbc-news.jsonl');
-const texts = bbc.flatMap((a, i) => chunksOf([a], minilm)[0]!.map((c) => chunkText(bbc[i]!, c))).slice(0, Number(args.chunks));
+const texts = chunksOf(bbc, minilm).flatMap((cs, i) => cs.map((c) => chunkText(bbc[i]!, c))).slice(0, Number(args.chunks));
 const seedQuestions = (() => {
   const set = JSON.parse(readFileSync(join(PROJECT_ROOT, 'bench', 'questions', 'seed-paraphrase.json'), 'utf8')) as Record<'answerable' | 'nearTopic' | 'farOff', { q: string }[]>;
   return [...set.answerable, ...set.nearTopic, ...set.farOff].map((x) => x.q);
 })();
 
-const rows: Record<string, string | number>[] = [];
-for (const engine of engines) {
-  console.error(`${LABELS[engine]}…`);
-  const loads = Array.from({ length: Number(args.loads) }, () => {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'model-load.ts'), engine], { encoding: 'utf8' });
-    return JSON.parse(out.trim().split('\n').pop()!) as { importMs: number; loadMs: number; firstEmbedMs: number; totalMs: number; rssMiB: number };
-  });
-  const embedder = engine === 'minilm' ? minilm : await loadBenchEmbedder(engine);
+// Every measurement alternates between the models (rotating which goes first), so a neighbour's
+// burst of CPU on this shared machine lands on all of them alike rather than on whichever ran then.
+const embedders = new Map<BenchEngine, Embedder>();
+for (const e of engines) embedders.set(e, e === 'minilm' ? minilm : await loadBenchEmbedder(e));
+const each = async (i: number, fn: (e: BenchEngine) => Promise<void>) => {
+  for (let k = 0; k < engines.length; k++) await fn(engines[(i + k) % engines.length]!);
+};
+const series = () => new Map(engines.map((e) => [e, [] as number[]]));
+const timeInto = async (into: Map<BenchEngine, number[]>, e: BenchEngine, fn: () => Promise<unknown>) => {
+  const t = performance.now();
+  await fn();
+  into.get(e)!.push(performance.now() - t);
+};
 
-  for (const q of questions.slice(0, 5)) await embedder.embed([q]); // warm-up
-  const qMs: number[] = [];
-  for (const q of questions) {
-    const t = performance.now();
-    await embedder.embed([q]);
-    qMs.push(performance.now() - t);
-  }
-
-  await embedder.embed(texts.slice(0, 8)); // warm-up
-  let t = performance.now();
-  for (let i = 0; i < texts.length; i += 32) await embedder.embed(texts.slice(i, i + 32)); // ingest's batch size
-  const chunksPerSec = texts.length / ((performance.now() - t) / 1000);
-
-  // The seed corpus indexed with this model in a scratch folder, then asked as the bot asks.
-  const indexDir = mkdtempSync(join(tmpdir(), 'bench-models-'));
-  const engineSeed = await Engine.open({ ...settingsFromEnv({}), corpusDir: join(PROJECT_ROOT, 'data', 'corpus'), indexDir }, () => {}, embedder);
-  t = performance.now();
-  const ingest = await engineSeed.ingest();
-  const ingestS = (performance.now() - t) / 1000;
-  const first: number[] = [];
-  const repeat: number[] = [];
-  for (const pass of [first, repeat]) {
-    for (const q of seedQuestions) {
-      const t0 = performance.now();
-      await engineSeed.ask(q);
-      pass.push(performance.now() - t0);
-    }
-  }
-  rmSync(indexDir, { recursive: true, force: true });
-
-  rows.push({
-    model: LABELS[engine],
-    dim: embedder.dim,
-    'cold load s': median(loads.map((l) => l.totalMs)) / 1000,
-    'of which import s': median(loads.map((l) => l.importMs)) / 1000,
-    'RSS after load MiB': median(loads.map((l) => l.rssMiB)),
-    'question p50 ms': p50(qMs),
-    'chunks/s': chunksPerSec,
-    'seed chunks': ingest.chunks,
-    'seed ingest s': ingestS,
-    'ask p50 ms': p50(first),
-    'ask p95 ms': p95(first),
-    'repeat ask p50 ms': p50(repeat),
+console.error('cold loads…');
+const loads = new Map(engines.map((e) => [e, [] as LoadReport[]]));
+for (let i = 0; i < Number(args.loads); i++) {
+  await each(i, async (e) => {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'model-load.ts'), e], { encoding: 'utf8' });
+    loads.get(e)!.push(JSON.parse(out.trim().split('\n').pop()!) as LoadReport);
   });
 }
-report('models', `Embedding models (${nQ} SQuAD questions, ${texts.length} BBC chunks, ${seedQuestions.length} seed-corpus questions asked twice; cold load = fresh process, median of ${args.loads})`, rows, {
+
+console.error('question and chunk embeddings…');
+for (const [, emb] of embedders) for (const q of questions.slice(0, 5)) await emb.embed([q]); // warm-up
+const qMs = series();
+for (const [i, q] of questions.entries()) await each(i, (e) => timeInto(qMs, e, () => embedders.get(e)!.embed([q])));
+const batchMs = series();
+for (let i = 0; i < texts.length; i += 32) await each(i / 32, (e) => timeInto(batchMs, e, () => embedders.get(e)!.embed(texts.slice(i, i + 32)))); // ingest's batch size
+
+console.error('seed corpus…');
+const engs = new Map<BenchEngine, { engine: Engine; chunks: number; ingestS: number; dir: string }>();
+for (const [e, emb] of embedders) {
+  // The seed corpus indexed with this model in a scratch folder, then asked as the bot asks.
+  const dir = mkdtempSync(join(tmpdir(), 'bench-models-'));
+  const engine = await Engine.open({ ...settingsFromEnv({}), corpusDir: join(PROJECT_ROOT, 'data', 'corpus'), indexDir: dir }, () => {}, emb);
+  const t = performance.now();
+  const r = await engine.ingest();
+  engs.set(e, { engine, chunks: r.chunks, ingestS: (performance.now() - t) / 1000, dir });
+}
+const first = series();
+const repeat = series();
+for (const pass of [first, repeat]) for (const [i, q] of seedQuestions.entries()) await each(i, (e) => timeInto(pass, e, () => engs.get(e)!.engine.ask(q)));
+
+const rows = engines.map((e) => {
+  const l = loads.get(e)!;
+  const s = engs.get(e)!;
+  rmSync(s.dir, { recursive: true, force: true });
+  return {
+    model: LABELS[e],
+    dim: embedders.get(e)!.dim,
+    'cold load s': median(l.map((x) => x.totalMs)) / 1000,
+    'of which import s': median(l.map((x) => x.importMs)) / 1000,
+    'RSS after load MiB': median(l.map((x) => x.rssMiB)),
+    'question p50 ms': p50(qMs.get(e)!),
+    'chunks/s': texts.length / (batchMs.get(e)!.reduce((a, b) => a + b, 0) / 1000),
+    'seed chunks': s.chunks,
+    'seed ingest s': s.ingestS,
+    'ask p50 ms': p50(first.get(e)!),
+    'ask p95 ms': p95(first.get(e)!),
+    'repeat ask p50 ms': p50(repeat.get(e)!),
+  };
+});
+report('models', `Embedding models (${nQ} SQuAD questions, ${texts.length} BBC chunks, ${seedQuestions.length} seed-corpus questions asked twice; cold load = fresh process, median of ${args.loads}; models interleaved)`, rows, {
   fp32: engines.includes('minilm-fp32') ? 'measured' : 'skipped: onnx/model.onnx not installed',
 });
+// Ratios of the default to the fallback, from the same interleaved run.
+const [a, b] = [rows.find((r) => r.model === LABELS.minilm)!, rows.find((r) => r.model === LABELS['use-lite'])!];
+console.log(`MiniLM q8 / USE-lite: cold load ${(a['cold load s'] / b['cold load s']).toFixed(2)}×, question embedding ${(a['question p50 ms'] / b['question p50 ms']).toFixed(2)}×, chunks/s ${(a['chunks/s'] / b['chunks/s']).toFixed(2)}×, seed ask p50 ${(a['ask p50 ms'] / b['ask p50 ms']).toFixed(2)}×, repeated ask p50 ${(a['repeat ask p50 ms'] / b['repeat ask p50 ms']).toFixed(2)}×`);

@@ -66,10 +66,13 @@ export async function scoreCandidates(snap: Snapshot, q: Float32Array, question:
   const finish = (cs: Candidate[]) => {
     withGaps(cs.map((c) => c.features));
     for (const c of cs) c.p = probability(cal, c.features);
-    // Too few questions about writers to fit on: their bios are put level with the best quote, and first.
+    // Too few questions about writers to fit on: their bios are put level with the best quote, and first;
+    // "who wrote…" is answered by the byline of the article the question is about, before any bio.
     if (analysis.aboutAuthor) {
       const bestP = Math.max(0, ...cs.map((c) => c.p));
       for (const c of cs) if (c.chunk.note !== undefined) c.p = Math.max(c.p, bestP + 1e-6);
+      const lead = analysis.expects === 'person' ? cs.find((c) => c.chunk.note === undefined && c.article.author) : undefined;
+      if (lead) cs.push(bylineOf(lead, bestP + 2e-6));
     }
     return cs.sort((a, b) => b.p - a.p);
   };
@@ -94,6 +97,21 @@ export async function scoreCandidates(snap: Snapshot, q: Float32Array, question:
       }),
     ),
   );
+}
+
+/** The article's byline as a candidate quote: its source is the author field we cite. */
+function bylineOf(lead: Candidate, p: number): Candidate {
+  const { article } = lead;
+  const source = article.author!;
+  const span = { start: 0, end: source.length };
+  return {
+    article,
+    chunk: { id: `${article.id}#byline`, articleId: article.id, paragraph: -1, section: 'Byline', ...span, note: -1 },
+    source,
+    window: { ...span, sentences: [span], neighbours: [], answer: span },
+    features: lead.features,
+    p,
+  };
 }
 
 function sentenceKey(chunk: Chunk, start: number, end: number, source: string): string {
@@ -137,7 +155,7 @@ function toPassage(c: Candidate): Passage {
     quote: c.source.slice(c.window.start, c.window.end),
     score: Math.round(c.p * 1000) / 1000,
     paragraph: note ? 0 : c.chunk.paragraph + 1,
-    section: note ? 'About the author' : c.chunk.section,
+    section: note ? (c.chunk.section ?? 'About the author') : c.chunk.section,
     start: c.window.start,
     end: c.window.end,
     kind: note ? 'author' : 'body',

@@ -4,7 +4,7 @@ import dates from 'compromise-dates';
 nlp.plugin(dates);
 
 /** What a question asks for, and what a passage can supply. */
-export type AnswerType = 'person' | 'organisation' | 'name' | 'date' | 'number' | 'duration' | 'place' | 'reason' | 'definition';
+export type AnswerType = 'person' | 'organisation' | 'name' | 'date' | 'number' | 'age' | 'duration' | 'place' | 'reason' | 'definition';
 
 export interface EntitySpan {
   type: AnswerType;
@@ -51,6 +51,12 @@ export function entitySpans(text: string): EntitySpan[] {
       end -= raw.length - raw.replace(TRAILING, '').length;
       if (end > start) out.push({ type, start, end });
     }
+  }
+  // News gives ages as "Dipsita Dhar (30)", "aged 41" or "a 41-year-old"; compromise sees only a number.
+  for (const m of text.matchAll(/\((\d{1,3})\)|\baged (\d{1,3})\b|\b(\d{1,3})-year-old\b/g)) {
+    const n = m[1] ?? m[2] ?? m[3]!;
+    const start = m.index! + m[0].indexOf(n);
+    out.push({ type: 'age', start, end: start + n.length });
   }
   if (cache.size > 20_000) cache.clear();
   cache.set(text, out);

@@ -17,7 +17,8 @@ const HEADS: [AnswerType, string[]][] = [
   ['organisation', ['organisation', 'organization', 'group', 'company', 'party', 'union', 'movement', 'government', 'agency', 'body', 'ministry', 'outlet', 'publication', 'newspaper', 'bank', 'court', 'parties', 'groups', 'organisations', 'organizations', 'unions', 'movements', 'companies', 'site', 'website', 'source']],
   ['place', ['country', 'city', 'place', 'region', 'state', 'town', 'area', 'countries', 'cities', 'university', 'capital', 'location', 'province', 'neighbourhood', 'neighborhood', 'constituency', 'seat']],
   ['date', ['year', 'date', 'day', 'days', 'month', 'time', 'dates', 'week', 'weekday', 'hour', 'morning', 'evening', 'night']],
-  ['number', ['number', 'amount', 'percentage', 'share', 'figure', 'count', 'total', 'toll', 'age', 'size', 'turnout', 'price', 'cost', 'sum', 'score', 'margin', 'salary', 'budget', 'population']],
+  ['number', ['number', 'amount', 'percentage', 'share', 'figure', 'count', 'total', 'toll', 'size', 'turnout', 'price', 'cost', 'sum', 'score', 'margin', 'salary', 'budget', 'population']],
+  ['age', ['age']],
 ];
 
 /** What the question asks for, from its question word and the noun after it. */
@@ -35,7 +36,8 @@ function expectedType(question: string, lower: string): AnswerType | null {
   switch (first[1]) {
     case 'how':
       if (/^how (long|many years|many days|many months|many weeks)\b/.test(rest)) return 'duration';
-      if (/^how (many|much|old|big|large|high|far)\b/.test(rest)) return 'number';
+      if (/^how old\b/.test(rest)) return 'age';
+      if (/^how (many|much|big|large|high|far)\b/.test(rest)) return 'number';
       return /\bwhen\b/.test(rest) ? 'date' : null;
     case 'when':
       return 'date';
@@ -46,7 +48,8 @@ function expectedType(question: string, lower: string): AnswerType | null {
   }
   if (/^(what|which) (was|is|were|are) the reasons?\b|^what (led|caused|prompted|triggered|drove)\b|^for what reason\b/.test(rest) || /\bfor what reason\b|\bwhat for\b/.test(lower)) return 'reason';
   if (/^what (does|do|did) .+ (mean|stand for)\b|\bmeaning of\b|\bdefine\b|\bwhat is meant\b/.test(rest)) return 'definition';
-  if (/^what (age|percent)|\bthe age of\b|\bhow old\b/.test(rest)) return 'number';
+  if (/^what age\b|\bthe age of\b|\bhow old\b/.test(rest)) return 'age';
+  if (/^what percent/.test(rest)) return 'number';
   const doc: any = nlp(question.slice(first.index));
   if (first[1] === 'who' || first[1] === 'whom' || first[1] === 'whose') {
     // "Who is Patricia Bullrich?" asks for a description of a named person, not for a name.

@@ -41,13 +41,14 @@ export interface Chunk {
   section: string | null;
   start: number;
   end: number;
-  /** Set for a chunk of an author bio: offsets are into `notes[note]`, not the body. */
+  /** Set for a chunk of an author bio: offsets are into `notes[note]`, not the body (-1: the byline, `author`). */
   note?: number;
 }
 
 /** The text a chunk's offsets index into: the body, or the author bio it was cut from. */
 export function sourceText(article: Article, chunk: { note?: number }): string {
-  return chunk.note === undefined ? article.text : article.notes[chunk.note]!;
+  if (chunk.note === undefined) return article.text;
+  return chunk.note < 0 ? (article.author ?? '') : article.notes[chunk.note]!;
 }
 
 export interface Filters {
@@ -66,7 +67,7 @@ export interface Passage {
   section: string | null;
   start: number;
   end: number;
-  /** `body`: a quote from the article; `author`: from the writer's bio, offsets into that bio. */
+  /** `body`: a quote from the article; `author`: the writer's bio (offsets into it) or, with section 'Byline', the author field itself. */
   kind: 'body' | 'author';
   /** Offsets into `quote` of the words that carry the kind of answer asked for (a date, a name, a number). */
   answer: { start: number; end: number } | null;

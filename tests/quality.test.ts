@@ -29,7 +29,7 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
 
   it('reads the kind of answer a question asks for', () => {
     expect(analyzeQuestion('When did the dockers walk out?').expects).toBe('date');
-    expect(analyzeQuestion('how old is the union boss').expects).toBe('number');
+    expect(analyzeQuestion('how old is the union boss').expects).toBe('age');
     expect(analyzeQuestion('How many jobs are at risk?').expects).toBe('number');
     expect(analyzeQuestion('Who put their names to the deal?').expects).toBe('person');
     expect(analyzeQuestion('Which minister made the claim?').expects).toBe('person');
@@ -81,6 +81,12 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
     expect(a.passages).toEqual([]);
     expect(a.related.length).toBeGreaterThan(0);
     expect(a.related[0]!.article.title).toBe('City and United Meet in the Cup Final');
+  });
+
+  it('answers "who wrote…" with the byline of the article asked about, cited as about the author', async () => {
+    const a = await engine.ask('Who wrote the story about the dockers in Rotterdam?');
+    expect(a.answered).toBe(true);
+    expect(a.passages[0]).toMatchObject({ kind: 'author', section: 'Byline', quote: 'Anna Visser', article: { title: 'Dock Workers Halt the Port of Rotterdam' } });
   });
 
   it('refuses a far-off question with no related reading', async () => {
