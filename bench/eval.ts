@@ -4,7 +4,7 @@
  *  1. the seed-corpus development questions: hit@1, hit@3, MRR, refusal accuracy;
  *  2. SQuAD v1.1 dev paragraph retrieval: recall@1/@5 for BM25-only, dense-only and hybrid;
  *  3. refusal on SQuAD: answered when the question's article is indexed, refused when it is held out.
- * Usage: npm run eval [-- --full] [-- --sweep] [-- --json out.json]
+ * Usage: npm run eval [-- --engine transformers|use-lite] [-- --full] [-- --sweep] [-- --json out.json]
  *   --full   every SQuAD question instead of a ~2,000 sample; --sweep   fusion-weight and refusal-threshold tables
  *   --refusal-every N   SQuAD refusal on every Nth sampled question (default 4: 529 questions)
  */
@@ -27,7 +27,7 @@ import { loadSquad, sharedFile } from './shared-data.ts';
 import { embedCached } from './vector-cache.ts';
 import { devEngine, evaluateDevSet, formatDevReport, loadDevSet } from './devset.ts';
 
-const { values: args } = parseArgs({ options: { full: { type: 'boolean', default: false }, sweep: { type: 'boolean', default: false }, json: { type: 'string' }, 'refusal-every': { type: 'string', default: '4' } } });
+const { values: args } = parseArgs({ options: { full: { type: 'boolean', default: false }, sweep: { type: 'boolean', default: false }, json: { type: 'string' }, 'refusal-every': { type: 'string', default: '4' }, engine: { type: 'string' } } });
 const fold = (s: string) => s.replace(/\s+/g, ' ');
 
 async function devQuestions(embedder: Embedder) {
@@ -112,7 +112,7 @@ async function squad(embedder: Embedder) {
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-const embedder = await createEmbedder(settingsFromEnv().embedder, (m) => process.stderr.write(`${m}\n`));
+const embedder = await createEmbedder(settingsFromEnv(args.engine ? { ...process.env, EMBEDDING_ENGINE: args.engine } : process.env).embedder, (m) => process.stderr.write(`${m}\n`));
 const cal = calibrationFor(embedder.id);
 const paraphrase = loadDevSet();
 const devEng = await devEngine(embedder);

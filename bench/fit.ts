@@ -2,7 +2,7 @@
  * Fits the answer model (retrieval/calibration/<model>.json) for the configured embedding model:
  * a logistic regression over candidate-quote features, on the FIT half of the paraphrase
  * development set only; the validation half is reported by `npm run eval`, never fitted on.
- * Usage: npm run fit [-- --bm25-weight 0.6]   (EMBEDDING_ENGINE / EMBEDDING_MODEL pick the model)
+ * Usage: npm run fit [-- --engine transformers|use-lite] [-- --bm25-weight 0.7]   (or EMBEDDING_ENGINE / EMBEDDING_MODEL)
  */
 import 'dotenv/config';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,8 +15,8 @@ import { settingsFromEnv } from '../retrieval/settings.ts';
 import { candidateAnswers, devEngine, evaluateDevSet, formatDevReport, loadDevSet } from './devset.ts';
 import { fitLogistic } from './logistic.ts';
 
-const { values: args } = parseArgs({ options: { 'bm25-weight': { type: 'string' }, rounds: { type: 'string', default: '2' } } });
-const embedder = await createEmbedder(settingsFromEnv().embedder, (m) => process.stderr.write(`${m}\n`));
+const { values: args } = parseArgs({ options: { 'bm25-weight': { type: 'string' }, rounds: { type: 'string', default: '2' }, engine: { type: 'string' } } });
+const embedder = await createEmbedder(settingsFromEnv(args.engine ? { ...process.env, EMBEDDING_ENGINE: args.engine } : process.env).embedder, (m) => process.stderr.write(`${m}\n`));
 const file = calibrationFile(embedder.id);
 const start: Calibration = existsSync(file)
   ? (JSON.parse(readFileSync(file, 'utf8')) as Calibration)

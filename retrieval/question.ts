@@ -62,8 +62,8 @@ function expectedType(question: string, lower: string): AnswerType | null {
     const hit = HEADS.find(([, nouns]) => nouns.includes(head.normal));
     if (hit) return hit[0];
     if (head.tags.includes('Actor')) return 'person';
-    // Any other "which <thing>" is answered by a name: a body, a place, a named thing.
-    if (first[1] === 'which') return 'name';
+    // Any other "which <thing>" is answered by a name (a pact, a camp, a newspaper); "which <things>" may be a list of common nouns.
+    if (first[1] === 'which' && !head.tags.includes('Plural')) return 'name';
   }
   if (/^what('s| is| are| was| were)\s+(an?|the)?\s*[\w-]+\??\s*$/.test(rest) || doc.match('^what (is|are|was|were) #Acronym').found) return 'definition';
   return null;
