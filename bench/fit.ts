@@ -2,7 +2,8 @@
  * Fits the answer model (retrieval/calibration/<model>.json) for the configured embedding model:
  * a logistic regression over candidate-quote features, on the FIT half of the paraphrase
  * development set only; the validation half is reported by `npm run eval`, never fitted on.
- * Usage: npm run fit [-- --engine transformers|use-lite] [-- --bm25-weight 0.7]   (or EMBEDDING_ENGINE / EMBEDDING_MODEL)
+ * Usage: npm run fit [-- --engine transformers|use-lite] [-- --bm25-weight 0.7] [-- --cv]   (or EMBEDDING_ENGINE / EMBEDDING_MODEL)
+ *   --cv   also print 4-fold cross-validated hit@3 of the candidate ranking within the fit half, per L2 strength
  */
 import 'dotenv/config';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,7 +16,7 @@ import { settingsFromEnv } from '../retrieval/settings.ts';
 import { candidateAnswers, devEngine, evaluateDevSet, formatDevReport, loadDevSet } from './devset.ts';
 import { fitLogistic } from './logistic.ts';
 
-const { values: args } = parseArgs({ options: { 'bm25-weight': { type: 'string' }, rounds: { type: 'string', default: '2' }, engine: { type: 'string' } } });
+const { values: args } = parseArgs({ options: { 'bm25-weight': { type: 'string' }, rounds: { type: 'string', default: '2' }, engine: { type: 'string' }, cv: { type: 'boolean', default: false } } });
 const embedder = await createEmbedder(settingsFromEnv(args.engine ? { ...process.env, EMBEDDING_ENGINE: args.engine } : process.env).embedder, (m) => process.stderr.write(`${m}\n`));
 const file = calibrationFile(embedder.id);
 const start: Calibration = existsSync(file)
@@ -33,14 +34,14 @@ const fitQuestions = [
 let cal = start;
 // Which chunks get their sentences embedded depends on the weights, so candidates are re-drawn after each fit.
 for (let round = 0; round < Number(args.rounds); round++) {
-  const rows: number[][] = [];
-  const labels: number[] = [];
+  const perQuestion: { rows: number[][]; labels: number[]; answerable: boolean }[] = [];
   for (const f of fitQuestions) {
-    for (const c of (await engine.candidates(f.q, { calibration: cal, limit: 5 })).slice(0, 60)) {
-      rows.push(FEATURE_NAMES.map((n) => c.features[n]));
-      labels.push(f.label(c) ? 1 : 0);
-    }
+    const cs = (await engine.candidates(f.q, { calibration: cal, limit: 5 })).slice(0, 60);
+    perQuestion.push({ rows: cs.map((c) => FEATURE_NAMES.map((n) => c.features[n])), labels: cs.map((c) => (f.label(c) ? 1 : 0)), answerable: f.answerable });
   }
+  const rows = perQuestion.flatMap((x) => x.rows);
+  const labels = perQuestion.flatMap((x) => x.labels);
+  if (args.cv && round === Number(args.rounds) - 1) crossValidate(perQuestion.filter((x) => x.answerable));
   const { bias, weights } = fitLogistic(rows, labels, { l2: 0.01 });
   cal = { ...cal, bias, weights: Object.fromEntries(FEATURE_NAMES.map((n, i) => [n, round4(weights[i]!)])) as Record<keyof Features, number> };
   process.stderr.write(`round ${round + 1}: ${rows.length} candidates, ${labels.filter(Boolean).length} answering\n`);
@@ -74,4 +75,20 @@ for (const split of ['fit', 'validation'] as const) console.log(formatDevReport(
 
 function round4(x: number): number {
   return Math.round(x * 1e4) / 1e4;
+}
+
+/** Is the model's fit a property of the fit half alone? Hit@3 of held-out folds, ranking candidates by the fitted score. */
+function crossValidate(qs: { rows: number[][]; labels: number[] }[]): void {
+  for (const l2 of [0.001, 0.01, 0.1, 1]) {
+    let hit = 0;
+    for (let fold = 0; fold < 4; fold++) {
+      const train = qs.filter((_, i) => i % 4 !== fold);
+      const { bias, weights } = fitLogistic(train.flatMap((x) => x.rows), train.flatMap((x) => x.labels), { l2 });
+      for (const x of qs.filter((_, i) => i % 4 === fold)) {
+        const z = x.rows.map((r, i) => ({ z: bias + r.reduce((s, v, j) => s + v * weights[j]!, 0), y: x.labels[i]! }));
+        if (z.sort((a, b) => b.z - a.z).slice(0, 3).some((t) => t.y)) hit++;
+      }
+    }
+    console.log(`4-fold CV within the fit half, L2 ${l2}: hit@3 of candidate windows ${hit}/${qs.length}`);
+  }
 }
