@@ -2,7 +2,7 @@ import { calibrationFor, probability, type Calibration } from './calibration.ts'
 import { featuresOf, windowsOf, withGaps, type Features, type Window } from './candidates.ts';
 import { analyzeQuestion } from './question.ts';
 import { QueryTerms } from './quotes.ts';
-import { cosine, retrieve, type Hit } from './search.ts';
+import { cosine, retrieve } from './search.ts';
 import type { Snapshot } from './snapshot.ts';
 import { terms } from './text.ts';
 import type { Span } from './text.ts';
@@ -53,16 +53,20 @@ export async function scoreCandidates(snap: Snapshot, q: Float32Array, question:
     }
   }
 
-  const score = (h: Hit, cosines: (w: Window, source: string) => { quote: number; neighbour: number } | null) => {
+  // Candidates of each chunk, in hit order; the sentence cosines are filled in once the best chunks' sentences are embedded.
+  const byRow = new Map<number, Candidate[]>();
+  for (const h of hits) {
     const chunk = snap.chunks[h.row]!;
     const article = snap.chunkArticle[h.row]!;
     const { source, windows } = windowsOf(article, chunk, analysis);
-    return windows.map((window) => {
-      const c = cosines(window, source);
-      const features = featuresOf({ q: analysis, weights, article, chunk, source, window, chunkCosine: h.dense, quoteCosine: c?.quote ?? null, neighbourCosine: c?.neighbour ?? null, fused: h.fused });
-      return { article, chunk, source, window, features, p: 0 };
-    });
-  };
+    byRow.set(
+      h.row,
+      windows.map((window) => {
+        const features = featuresOf({ q: analysis, weights, article, chunk, source, window, chunkCosine: h.dense, quoteCosine: null, neighbourCosine: null, fused: h.fused });
+        return { article, chunk, source, window, features, p: 0 };
+      }),
+    );
+  }
   const finish = (cs: Candidate[]) => {
     withGaps(cs.map((c) => c.features));
     for (const c of cs) c.p = probability(cal, c.features);
@@ -76,27 +80,26 @@ export async function scoreCandidates(snap: Snapshot, q: Float32Array, question:
     }
     return cs.sort((a, b) => b.p - a.p);
   };
-  const first = finish(hits.flatMap((h) => score(h, () => null)));
+  const first = finish(hits.flatMap((h) => byRow.get(h.row)!));
   if (!embed) return first;
 
-  const best = new Map<number, number>();
-  hits.forEach((h, i) => best.set(h.row, Math.max(...first.filter((c) => c.chunk === snap.chunks[h.row]).map((c) => c.p), 0) + 1e-9 * (CANDIDATES - i)));
+  // The chunks whose best quote scored highest get their sentences weighed; ties go to the better hit.
+  const bestOf = (row: number) => Math.max(0, ...byRow.get(row)!.map((c) => c.p));
+  const rank = new Map(hits.map((h, i) => [h.row, bestOf(h.row) + 1e-9 * (CANDIDATES - i)]));
   const depth = Math.max(SENTENCE_CHUNKS, Math.min(opts.limit ?? 5, 25));
-  const ranked = hits.filter((h) => best.has(h.row)).sort((a, b) => best.get(b.row)! - best.get(a.row)!);
+  const ranked = [...hits].sort((a, b) => rank.get(b.row)! - rank.get(a.row)!);
   // Bios brought in for a question about the writer always get their sentences weighed.
   const top = [...ranked.slice(0, depth), ...ranked.slice(depth).filter((h) => analysis.aboutAuthor && snap.chunks[h.row]!.note !== undefined)];
-  const vectors = await sentenceVectors(snap, top.map((h) => h.row), embed);
-  const similarity = (v: Float32Array) => v.reduce((s, x, j) => s + x * q[j]!, 0);
-  return finish(
-    top.flatMap((h) =>
-      score(h, (w, source) => {
-        const best = (spans: Span[]) => Math.max(-1, ...spans.map((s) => similarity(vectors.get(sentenceKey(snap.chunks[h.row]!, s.start, s.end, source))!)));
-        const quote = best(w.sentences);
-        // A quote that is a whole paragraph has no neighbours: neutral, as good as itself.
-        return { quote, neighbour: w.neighbours.length ? best(w.neighbours) : quote };
-      }),
-    ),
-  );
+  const chosen = top.flatMap((h) => byRow.get(h.row)!);
+  const vectors = await sentenceVectors(snap, chosen, embed);
+  const similarity = (c: Candidate, spans: Span[]) =>
+    Math.max(-1, ...spans.map((s) => vectors.get(sentenceKey(c.chunk, s.start, s.end, c.source))!.reduce((sum, x, j) => sum + x * q[j]!, 0)));
+  for (const c of chosen) {
+    c.features.quoteCosine = similarity(c, c.window.sentences);
+    // A quote that is a whole paragraph has no neighbours: neutral, as good as itself.
+    c.features.neighbourCosine = c.window.neighbours.length ? similarity(c, c.window.neighbours) : c.features.quoteCosine;
+  }
+  return finish(chosen);
 }
 
 /** The article's byline as a candidate quote: its source is the author field we cite. */
@@ -118,21 +121,16 @@ function sentenceKey(chunk: Chunk, start: number, end: number, source: string): 
   return `${chunk.articleId}|${chunk.note ?? ''}|${start}|${end}|${source.length}`;
 }
 
-/** Vectors of every sentence in the paragraphs of `rows`, from the snapshot's cache or embedded now (shortest first, in batches: less padding). */
-async function sentenceVectors(snap: Snapshot, rows: number[], embed: EmbedFn): Promise<Map<string, Float32Array>> {
+/** Vectors of every sentence the candidates quote or neighbour, from the snapshot's cache or embedded now (shortest first, in batches: less padding). */
+async function sentenceVectors(snap: Snapshot, candidates: Candidate[], embed: EmbedFn): Promise<Map<string, Float32Array>> {
   const out = new Map<string, Float32Array>();
   const todo = new Map<string, string>();
-  const analysis = analyzeQuestion('');
-  for (const row of rows) {
-    const chunk = snap.chunks[row]!;
-    const { source, windows } = windowsOf(snap.chunkArticle[row]!, chunk, analysis);
-    for (const w of windows) {
-      for (const s of [...w.sentences, ...w.neighbours]) {
-        const key = sentenceKey(chunk, s.start, s.end, source);
-        const cached = snap.sentenceVectors.get(key);
-        if (cached) out.set(key, cached);
-        else todo.set(key, source.slice(s.start, s.end));
-      }
+  for (const c of candidates) {
+    for (const s of [...c.window.sentences, ...c.window.neighbours]) {
+      const key = sentenceKey(c.chunk, s.start, s.end, c.source);
+      const cached = snap.sentenceVectors.get(key);
+      if (cached) out.set(key, cached);
+      else todo.set(key, c.source.slice(s.start, s.end));
     }
   }
   const pending = [...todo].sort((a, b) => a[1].length - b[1].length);
