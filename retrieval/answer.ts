@@ -31,6 +31,8 @@ export interface Candidate {
 }
 
 const MAX_PER_ARTICLE = 3;
+// Answer types the tagger finds reliably (numbers and dates), so their absence is evidence.
+const MUST_HOLD = new Set<string>(['number', 'date', 'age', 'duration']);
 const CANDIDATES = 30;
 // Chunks whose sentences get embedded; more passages asked for means more chunks.
 const SENTENCE_CHUNKS = 8;
@@ -194,10 +196,13 @@ export async function findPassages(snap: Snapshot, q: Float32Array, question: st
   const cal = opts.calibration ?? calibrationFor(snap.data.manifest.model.id);
   const ranked = await rankPassages(snap, q, question, opts, embed);
   const top = ranked[0]?.score ?? 0;
-  if (top >= cal.threshold) {
-    // Weaker passages may follow a confident first one, but not noise.
-    return { answered: true, passages: ranked.filter((p) => p.score >= cal.threshold * 0.6), related: [] };
-  }
+  // A count, a date, an age or a length asked for and found in none of the best passages: the corpus
+  // covers the topic but not the fact ("how many were arrested?" where no arrests are counted).
+  // Weaker passages may follow a confident first one, but not noise.
+  const shown = ranked.filter((p) => p.score >= cal.threshold * 0.6);
+  const { expects } = analyzeQuestion(question);
+  const missing = expects !== null && MUST_HOLD.has(expects) && !shown.slice(0, 3).some((p) => p.answer);
+  if (top >= cal.threshold && !missing) return { answered: true, passages: shown, related: [] };
   return { answered: false, passages: [], related: top >= cal.relatedFloor ? ranked.slice(0, 3) : [] };
 }
 

@@ -1,4 +1,4 @@
-import { entitySpans, satisfies, type AnswerType } from './entities.ts';
+import { entitySpans, fit, type AnswerType } from './entities.ts';
 import type { QuestionAnalysis } from './question.ts';
 import type { QueryTerms } from './quotes.ts';
 import { sentenceSpans, terms, type Span } from './text.ts';
@@ -62,24 +62,38 @@ export function windowsOf(article: Article, chunk: Chunk, q: QuestionAnalysis): 
 }
 
 /**
- * The first span in the sentences of the type the question expects, not made only of the question's
- * own words (the answer to "who leads the party?" is not "the party").
+ * The span in the sentences that best fits the type the question expects: an exact type before a
+ * looser stand-in, then the earliest, then the longest; never one made only of the question's own
+ * words (the answer to "who leads the party?" is not "the party"). A reason or a definition is the
+ * clause its cue word opens ("because…", "…is a…"), up to the end of the sentence or clause.
  */
 export function answerSpan(source: string, sentences: Span[], q: QuestionAnalysis): Span | null {
   const want: AnswerType | null = q.expects;
   if (!want) return null;
-  for (const s of sentences) {
+  let best: { rank: number; start: number; end: number } | null = null;
+  for (const [k, s] of sentences.entries()) {
     const text = source.slice(s.start, s.end);
-    const spans = entitySpans(text)
-      .filter((e) => satisfies(want, e.type))
-      .sort((a, b) => a.start - b.start);
-    for (const e of spans) {
-      const ts = terms(text.slice(e.start, e.end));
-      if (want !== 'reason' && want !== 'definition' && (!ts.length || ts.every((t) => q.terms.has(t)))) continue;
-      return { start: s.start + e.start, end: s.start + e.end };
+    for (const e of entitySpans(text)) {
+      const f = fit(want, e.type);
+      if (f === null || (q.strictPerson && e.type !== 'person')) continue;
+      if (want !== 'reason' && want !== 'definition') {
+        const ts = terms(text.slice(e.start, e.end));
+        if (!ts.length || ts.every((t) => q.terms.has(t))) continue;
+      }
+      const rank = f * 1e12 + k * 1e8 + e.start;
+      if (best && (rank > best.rank || (rank === best.rank && e.end - e.start <= best.end - best.start))) continue;
+      const end = want === 'reason' || want === 'definition' ? clauseEnd(text, e.end) : e.end;
+      best = { rank, start: s.start + e.start, end: s.start + end };
     }
   }
-  return null;
+  return best && { start: best.start, end: best.end };
+}
+
+/** Where the clause running through `from` ends: the next semicolon or dash (an aside in brackets stays in), or the sentence's end, without closing punctuation. */
+function clauseEnd(text: string, from: number): number {
+  const stop = /[;—–]|\s-\s/.exec(text.slice(from));
+  const end = stop ? from + stop.index : text.length;
+  return from + text.slice(from, end).replace(/[\s,.;:!?"”’]+$/, '').length;
 }
 
 /** The feature values of one window; definitions live beside the fitted weights (calibration/*.json). */

@@ -7,6 +7,8 @@ export interface QuestionAnalysis {
   expects: AnswerType | null;
   /** The question asks about the writer of a piece ("who wrote…", "the author"). */
   aboutAuthor: boolean;
+  /** The question names a role only a person fills ("which minister", "who is the general secretary"): a body will not do. */
+  strictPerson: boolean;
   /** Stemmed terms of the question: an answer span made only of these restates the question. */
   terms: Set<string>;
 }
@@ -21,11 +23,18 @@ const HEADS: [AnswerType, string[]][] = [
   ['age', ['age']],
 ];
 
+// "…according to the author", "what does the writer think…": a question about the piece's content, attributed to its writer.
+const ATTRIBUTION =
+  /\b(according to|per|in) (the|this|that) (author|writer|columnist)s?\b|\b(author|writer|columnist)s?'?s? (telling|view|opinion|words|account|argument)\b|\b(author|writer|columnist)s?'?s? (say|says|said|think|thinks|thought|expects?|argues?|argued|claims?|claimed|believes?|mentions?|mentioned|points?|pointed|lists?|listed|describes?|described|calls?|called|cites?|cited|suggests?|suggested|predicts?|predicted|sees?|saw|considers?|considered|writes?|wrote|warns?|warned|notes?|noted|blames?|blamed|accuses?|accused|compares?|compared|expects?|hopes?|fears?)\b/;
+
 /** What the question asks for, from its question word and the noun after it. */
 export function analyzeQuestion(question: string): QuestionAnalysis {
   const lower = question.toLowerCase().replace(/[’‘]/g, "'");
-  const aboutAuthor = /\b(author|writer|wrote|written|byline|columnist)\b/.test(lower);
-  return { expects: expectedType(question, lower), aboutAuthor, terms: new Set(terms(question)) };
+  const aboutAuthor = /\b(author|writer|wrote|written|byline|columnist)\b/.test(lower) && !ATTRIBUTION.test(lower);
+  const expects = expectedType(question, lower);
+  const wh = /\b(how|when|where|why|who|whom|whose|which|what)\b/.exec(lower)?.[1];
+  const strictPerson = expects === 'person' && (wh === 'which' || wh === 'what' || /\bwho(?:'s| is| was| are| were) the\b/.test(lower));
+  return { expects, aboutAuthor, strictPerson, terms: new Set(terms(question)) };
 }
 
 function expectedType(question: string, lower: string): AnswerType | null {

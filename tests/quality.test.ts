@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { calibrationFor } from '../retrieval/calibration.ts';
+import { answerSpan } from '../retrieval/candidates.ts';
 import { entitySpans, satisfies, type AnswerType } from '../retrieval/entities.ts';
 import { Engine } from '../retrieval/engine.ts';
 import { analyzeQuestion } from '../retrieval/question.ts';
@@ -21,6 +22,34 @@ function answerKinds(p: Passage): AnswerType[] {
     .map((e) => e.type);
 }
 
+describe('the words that answer, inside a quote', () => {
+  const spanOf = (question: string, text: string) => {
+    const s = answerSpan(text, [{ start: 0, end: text.length }], analyzeQuestion(question));
+    return s && text.slice(s.start, s.end);
+  };
+
+  it('prefers the exact kind asked for over a looser stand-in, and a person for a role only a person fills', () => {
+    const text = 'The Dockers Union and its general secretary Maria Lopez signed the accord.';
+    expect(spanOf('Which official signed the accord?', text)).toBe('Maria Lopez');
+    expect(spanOf('Who signed the accord?', text)).toBe('Maria Lopez');
+    expect(spanOf('Which official signed the accord?', 'The Dockers Union signed the accord.')).toBeNull();
+  });
+
+  it('answers "how long" with a span of time or a length, never a bare number from a date', () => {
+    expect(spanOf('How long has she led the union?', 'She was elected on 16 October and has led it for 12 years.')).toBe('12 years');
+    expect(spanOf('How long has she led the union?', 'She was elected on 16 October.')).toBeNull();
+    expect(spanOf('How long is the quay?', 'The quay runs for 4,200 metres along the river.')).toBe('4,200 metres');
+  });
+
+  it('does not take "one of…" for a count', () => {
+    expect(spanOf('How many ships were stuck?', 'It was one of the longest strikes, and 312 ships were stuck.')).toBe('312');
+  });
+
+  it('gives a reason as the clause its cue opens, up to the end of the clause', () => {
+    expect(spanOf('Why did the dockers strike?', 'The dockers struck because the port cut 300 jobs; talks failed.')).toBe('because the port cut 300 jobs');
+  });
+});
+
 describe('answer quality on paraphrased questions (invented corpus, default model)', async () => {
   const indexDir = mkdtempSync(join(tmpdir(), 'quality-index-'));
   afterAll(() => rmSync(indexDir, { recursive: true, force: true }));
@@ -37,6 +66,12 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
     expect(analyzeQuestion('Why are the dockers striking?').expects).toBe('reason');
     expect(analyzeQuestion('Who is Jane Doe?').expects).toBe('definition');
     expect(analyzeQuestion('Who wrote the piece on the port?').aboutAuthor).toBe(true);
+    expect(analyzeQuestion('What is the writer’s background?').aboutAuthor).toBe(true);
+    // Attributed to the writer, but about the news: the bio is not the answer.
+    expect(analyzeQuestion('Where does the author expect the port to expand next?').aboutAuthor).toBe(false);
+    expect(analyzeQuestion('Why did the strike end, according to the writer?').aboutAuthor).toBe(false);
+    expect(analyzeQuestion('Which minister made the claim?').strictPerson).toBe(true);
+    expect(analyzeQuestion('Who called off the strike?').strictPerson).toBe(false);
   });
 
   it('answers a paraphrase that shares no verb with the text, quoting the sentence with the dates in bold', async () => {
@@ -81,6 +116,15 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
     expect(a.passages).toEqual([]);
     expect(a.related.length).toBeGreaterThan(0);
     expect(a.related[0]!.article.title).toBe('City and United Meet in the Cup Final');
+  });
+
+  it('says a count is not there when none of the best passages holds one, offering them as related reading', async () => {
+    const missing = await engine.ask('How many tickets were sold for the cup final?');
+    expect(missing.answered).toBe(false);
+    expect(missing.related[0]?.article.title).toBe('City and United Meet in the Cup Final');
+    const present = await engine.ask('How many jobs could the dockers lose?');
+    expect(present.answered).toBe(true);
+    expect(present.passages[0]!.quote).toContain('800');
   });
 
   it('answers "who wrote…" with the byline of the article asked about, cited as about the author', async () => {
