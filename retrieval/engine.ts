@@ -1,4 +1,5 @@
 import { createEmbedder, type Embedder } from '../embeddings/index.ts';
+import { AnnIndex, annPath, pruneAnn } from './ann.ts';
 import { findPassages, scoreCandidates, type AskOptions, type Candidate } from './answer.ts';
 import { checkQuestion, UserError } from './errors.ts';
 import { buildIndex, type IngestReport, type Progress } from './ingest.ts';
@@ -26,6 +27,8 @@ export class Engine {
   private snap: Snapshot | null = null;
   private reindexing: Promise<IngestReport> | null = null;
   private readonly summaries = new Map<string, Summary>();
+  /** Settles when the current snapshot's nearest-neighbour graph is loaded or built (or failed: exact search). */
+  annReady: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly settings: EngineSettings,
@@ -38,12 +41,33 @@ export class Engine {
     const e = new Engine(settings, embedder ?? (await createEmbedder(settings.embedder, (m) => log('warn', m))), log);
     try {
       const stored = await loadIndex(settings.indexDir);
-      if (stored) e.snap = new Snapshot(stored);
+      if (stored) {
+        e.snap = new Snapshot(stored);
+        e.annReady = e.attachAnn(e.snap);
+      }
     } catch (err) {
       if (!(err instanceof IndexCorruptError)) throw err;
       log('warn', `${err.message} It will be rebuilt from the corpus.`);
     }
     return e;
+  }
+
+  /** Loads the snapshot's nearest-neighbour graph, or builds it off the main thread; search stays exact until then. */
+  private async attachAnn(snap: Snapshot): Promise<void> {
+    const rows = snap.chunks.length;
+    if (rows < this.settings.annMinChunks) return;
+    const path = annPath(this.settings.indexDir, snap.data);
+    snap.ann = AnnIndex.load(path, rows, snap.dim);
+    if (snap.ann) return;
+    this.log('info', `Building the nearest-neighbour graph for ${rows} chunks in the background; searches scan every vector until it is ready.`);
+    try {
+      const started = performance.now();
+      snap.ann = await AnnIndex.build(snap.data.vectors, snap.dim, path);
+      pruneAnn(this.settings.indexDir, path);
+      this.log('info', `Nearest-neighbour graph ready in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+    } catch (err) {
+      this.log('warn', `Could not build the nearest-neighbour graph (${(err as Error).message}); searches keep scanning every vector.`);
+    }
   }
 
   get ready(): boolean {
@@ -73,6 +97,9 @@ export class Engine {
         await saveIndex(this.settings.indexDir, { ...data, bm25: snap.bm25.data });
         this.snap = snap;
         this.summaries.clear();
+        this.annReady = this.attachAnn(snap);
+        // An ingest ends with its index complete, graph included, so the next process loads it.
+        await this.annReady;
       }
       return report;
     })();

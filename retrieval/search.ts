@@ -21,8 +21,20 @@ export interface Hit {
  */
 export const BM25_WEIGHT = 0.8;
 
-/** Top-k rows by dot product (unit vectors: cosine), exhaustive over the allowed rows. */
+/**
+ * Top-k rows by dot product (unit vectors: cosine): from the snapshot's nearest-neighbour graph when
+ * it has one and it finds k allowed rows, otherwise by the exact scan. Scores are always exact.
+ */
 export function denseTopK(snap: Snapshot, q: Float32Array, k: number, allowed: Uint8Array | null): { row: number; score: number }[] {
+  if (snap.ann) {
+    const rows = snap.ann.search(q, k, allowed);
+    if (rows.length === Math.min(k, snap.ann.rows)) return rows.map((row) => ({ row, score: cosine(snap, q, row) })).sort((a, b) => b.score - a.score);
+  }
+  return exactTopK(snap, q, k, allowed);
+}
+
+/** Top-k rows by dot product, exhaustive over the allowed rows. */
+export function exactTopK(snap: Snapshot, q: Float32Array, k: number, allowed: Uint8Array | null): { row: number; score: number }[] {
   const { dim } = snap;
   const v = snap.data.vectors;
   const n = v.length / dim;

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { EmbedderSettings, EngineChoice } from '../embeddings/index.ts';
+import { ANN_MIN_ROWS } from './ann.ts';
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
 
@@ -7,6 +8,8 @@ export interface EngineSettings {
   corpusDir: string;
   indexDir: string;
   embedder: EmbedderSettings;
+  /** Chunk count from which dense search uses a nearest-neighbour graph instead of scanning every vector. */
+  annMinChunks: number;
 }
 
 const ENGINES: EngineChoice[] = ['auto', 'transformers', 'use-lite'];
@@ -20,9 +23,12 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): EngineSet
   const download = (env.ALLOW_MODEL_DOWNLOAD ?? 'true').trim().toLowerCase();
   if (!['true', 'false', '1', '0', 'yes', 'no'].includes(download)) throw new Error(`ALLOW_MODEL_DOWNLOAD must be true or false (got "${download}").`);
   const path = (v: string | undefined, fallback: string) => resolve(v?.trim() || fallback);
+  const annMin = env.ANN_MIN_CHUNKS?.trim() || String(ANN_MIN_ROWS);
+  if (!/^[1-9]\d*$/.test(annMin)) throw new Error(`ANN_MIN_CHUNKS must be a whole number of chunks, 1 or more (got "${annMin}").`);
   return {
     corpusDir: path(env.CORPUS_DIR, resolve(PROJECT_ROOT, 'data', 'corpus')),
     indexDir: path(env.INDEX_DIR, resolve(PROJECT_ROOT, '.index')),
+    annMinChunks: Number(annMin),
     embedder: {
       engine,
       model: env.EMBEDDING_MODEL?.trim() || 'Xenova/all-MiniLM-L6-v2',

@@ -1,3 +1,4 @@
+import type { AnnIndex } from './ann.ts';
 import { Bm25 } from './bm25.ts';
 import type { StoredIndex } from './store.ts';
 import { sourceText, type Article, type Filters } from './types.ts';
@@ -11,6 +12,8 @@ export class Snapshot {
   readonly dim: number;
   /** Sentence embeddings made at question time (retrieval/answer.ts), kept for the snapshot's life. */
   readonly sentenceVectors = new Map<string, Float32Array>();
+  /** Nearest-neighbour graph of the vectors, once built or loaded (large indexes only); exact scan until then. */
+  ann: AnnIndex | null = null;
   /** Rows of author-bio chunks, by article id. */
   readonly bioRows = new Map<string, number[]>();
 
