@@ -65,13 +65,17 @@ export class AnnIndex {
     }
   }
 
-  /** Builds the graph in a worker thread (the event loop keeps answering) and saves it at `path`. */
-  static async build(vectors: Float32Array, dim: number, path: string): Promise<AnnIndex> {
+  /**
+   * Builds the graph in a worker thread (the event loop keeps answering) and saves it at `path`.
+   * `background`: the build does not keep the process alive (a one-shot CLI question exits when answered).
+   */
+  static async build(vectors: Float32Array, dim: number, path: string, background = false): Promise<AnnIndex> {
     mkdirSync(dirname(path), { recursive: true });
     const copy = new Float32Array(vectors);
     await new Promise<void>((resolve, reject) => {
       // Plain JavaScript, evaluated: a worker gets no TypeScript loader under every runner (vitest, tsx, node).
       const w = new Worker(BUILD_WORKER, { eval: true, workerData: { vectors: copy, dim, path, config: config(dim), module: USEARCH }, transferList: [copy.buffer as ArrayBuffer] });
+      if (background) w.unref();
       w.once('message', () => resolve());
       w.once('error', reject);
       w.once('exit', (code) => (code ? reject(new Error(`ANN build worker exited with code ${code}`)) : resolve()));

@@ -43,7 +43,7 @@ export class Engine {
       const stored = await loadIndex(settings.indexDir);
       if (stored) {
         e.snap = new Snapshot(stored);
-        e.annReady = e.attachAnn(e.snap);
+        e.annReady = e.attachAnn(e.snap, true);
       }
     } catch (err) {
       if (!(err instanceof IndexCorruptError)) throw err;
@@ -53,7 +53,7 @@ export class Engine {
   }
 
   /** Loads the snapshot's nearest-neighbour graph, or builds it off the main thread; search stays exact until then. */
-  private async attachAnn(snap: Snapshot): Promise<void> {
+  private async attachAnn(snap: Snapshot, background = false): Promise<void> {
     const rows = snap.chunks.length;
     if (rows < this.settings.annMinChunks) return;
     const path = annPath(this.settings.indexDir, snap.data);
@@ -62,7 +62,7 @@ export class Engine {
     this.log('info', `Building the nearest-neighbour graph for ${rows} chunks in the background; searches scan every vector until it is ready.`);
     try {
       const started = performance.now();
-      snap.ann = await AnnIndex.build(snap.data.vectors, snap.dim, path);
+      snap.ann = await AnnIndex.build(snap.data.vectors, snap.dim, path, background);
       pruneAnn(this.settings.indexDir, path);
       this.log('info', `Nearest-neighbour graph ready in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
     } catch (err) {
