@@ -76,10 +76,15 @@ export class Bm25 {
     return Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
   }
 
-  /** Top `k` documents for the query terms, restricted to `allowed` when given. */
+  // Score accumulator reused across searches (search is synchronous): no per-query Map or full sort.
+  private acc: Float64Array | null = null;
+
+  /** Top `k` documents for the query terms, restricted to `allowed` when given; ties go to the earlier document. */
   search(queryTerms: string[], k: number, allowed?: Uint8Array | null): { doc: number; score: number }[] {
+    if (k <= 0) return [];
     const { offsets, docs, tfs, lengths } = this.data;
-    const scores = new Map<number, number>();
+    const acc = (this.acc ??= new Float64Array(this.size));
+    const touched: number[] = [];
     for (const term of new Set(queryTerms)) {
       const t = this.termIndex.get(term);
       if (t === undefined) continue;
@@ -88,10 +93,26 @@ export class Bm25 {
         const d = docs[i]!;
         if (allowed && !allowed[d]) continue;
         const tf = tfs[i]!;
-        const s = (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * lengths[d]!) / this.avgLength));
-        scores.set(d, (scores.get(d) ?? 0) + s);
+        // Every term's contribution is positive, so 0 means "not touched yet".
+        if (acc[d] === 0) touched.push(d);
+        acc[d]! += (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * lengths[d]!) / this.avgLength));
       }
     }
-    return [...scores].map(([doc, score]) => ({ doc, score })).sort((a, b) => b.score - a.score || a.doc - b.doc).slice(0, k);
+    // The best k in a sorted window, kept by insertion: most documents fall below its last entry.
+    const top: { doc: number; score: number }[] = [];
+    const better = (s: number, d: number, o: { doc: number; score: number }) => s > o.score || (s === o.score && d < o.doc);
+    for (const d of touched) {
+      const score = acc[d]!;
+      acc[d] = 0;
+      if (top.length === k && !better(score, d, top[k - 1]!)) continue;
+      let i = top.length === k ? k - 1 : top.length;
+      if (top.length < k) top.push({ doc: d, score });
+      while (i > 0 && better(score, d, top[i - 1]!)) {
+        top[i] = top[i - 1]!;
+        i--;
+      }
+      top[i] = { doc: d, score };
+    }
+    return top;
   }
 }
