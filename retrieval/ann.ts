@@ -3,23 +3,28 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import usearch from 'usearch';
+import type * as USearch from 'usearch';
 import type { StoredIndex } from './store.ts';
 
 /**
  * Approximate nearest-neighbour search over an index generation's vectors: a USearch HNSW graph,
  * kept beside the index as a derived file that can always be rebuilt from the vectors. Below
- * ANN_MIN_ROWS an exact scan costs a few milliseconds and is exact, so no graph is built.
+ * ANN_MIN_CHUNKS (settings) an exact scan costs a few milliseconds and is exact, so no graph is built.
  */
-export const ANN_MIN_ROWS = 20_000;
 const CONNECTIVITY = 16;
 const EXPANSION_ADD = 128;
 // Search breadth: retrieval asks for 50 neighbours, and ef must exceed k for good recall.
 const EXPANSION_SEARCH = 200;
 
+const require = createRequire(import.meta.url);
+// Loaded on first use: USearch ships prebuilt binaries for Linux and macOS only, and a platform
+// without one must still answer (by the exact scan), not fail to start.
+let usearch: typeof USearch | null = null;
+const lib = (): typeof USearch => (usearch ??= require('usearch') as typeof USearch);
+
 const config = (dim: number) => ({
-  metric: usearch.MetricKind.IP,
-  quantization: usearch.ScalarKind.F32,
+  metric: 'ip' as USearch.MetricKind,
+  quantization: 'f32' as USearch.ScalarKind,
   connectivity: CONNECTIVITY,
   dimensions: dim,
   expansion_add: EXPANSION_ADD,
@@ -29,7 +34,7 @@ const config = (dim: number) => ({
 
 export class AnnIndex {
   private constructor(
-    private readonly index: InstanceType<typeof usearch.Index>,
+    private readonly index: USearch.Index,
     readonly rows: number,
   ) {}
 
@@ -57,7 +62,7 @@ export class AnnIndex {
     try {
       const meta = JSON.parse(readFileSync(`${path}.json`, 'utf8')) as { sha256: string; rows: number; dim: number };
       if (meta.rows !== rows || meta.dim !== dim || sha256(path) !== meta.sha256) return null;
-      const index = new usearch.Index(config(dim));
+      const index = new (lib().Index)(config(dim));
       index.load(path);
       return index.size() === rows && index.dimensions() === dim ? new AnnIndex(index, rows) : null;
     } catch {
@@ -70,6 +75,7 @@ export class AnnIndex {
    * `background`: the build does not keep the process alive (a one-shot CLI question exits when answered).
    */
   static async build(vectors: Float32Array, dim: number, path: string, background = false): Promise<AnnIndex> {
+    lib();
     mkdirSync(dirname(path), { recursive: true });
     const copy = new Float32Array(vectors);
     await new Promise<void>((resolve, reject) => {
@@ -87,7 +93,7 @@ export class AnnIndex {
 }
 
 // Resolved here: an evaluated worker resolves bare names from the working directory, not from this file.
-const USEARCH = createRequire(import.meta.url).resolve('usearch');
+const USEARCH = require.resolve('usearch');
 const BUILD_WORKER = `
 const { workerData, parentPort } = require('node:worker_threads');
 const { readFileSync, renameSync, writeFileSync } = require('node:fs');

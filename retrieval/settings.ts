@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import type { EmbedderSettings, EngineChoice } from '../embeddings/index.ts';
-import { ANN_MIN_ROWS } from './ann.ts';
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
 
@@ -11,6 +10,9 @@ export interface EngineSettings {
   /** Chunk count from which dense search uses a nearest-neighbour graph instead of scanning every vector. */
   annMinChunks: number;
 }
+
+/** Below this many chunks the exact scan is fast and exact: no nearest-neighbour graph (retrieval/ann.ts). */
+export const ANN_MIN_CHUNKS = 20_000;
 
 const ENGINES: EngineChoice[] = ['auto', 'transformers', 'use-lite'];
 
@@ -23,7 +25,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): EngineSet
   const download = (env.ALLOW_MODEL_DOWNLOAD ?? 'true').trim().toLowerCase();
   if (!['true', 'false', '1', '0', 'yes', 'no'].includes(download)) throw new Error(`ALLOW_MODEL_DOWNLOAD must be true or false (got "${download}").`);
   const path = (v: string | undefined, fallback: string) => resolve(v?.trim() || fallback);
-  const annMin = env.ANN_MIN_CHUNKS?.trim() || String(ANN_MIN_ROWS);
+  const annMin = env.ANN_MIN_CHUNKS?.trim() || String(ANN_MIN_CHUNKS);
   if (!/^[1-9]\d*$/.test(annMin)) throw new Error(`ANN_MIN_CHUNKS must be a whole number of chunks, 1 or more (got "${annMin}").`);
   return {
     corpusDir: path(env.CORPUS_DIR, resolve(PROJECT_ROOT, 'data', 'corpus')),
