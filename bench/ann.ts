@@ -5,7 +5,9 @@
  *  - dense top-50: the graph's search vs the exact scan; recall@10 of the graph against the scan;
  *  - retrieval: the whole answer for a question vector given, sentences cached (BM25, fusion,
  *    quote choice): what a user waits for beyond embedding the question;
- *  - graph build time and file size (built once per index generation, off the main thread).
+ *  - graph build time and file size (built once per index generation, off the main thread);
+ *  - the peer: vectra's own LocalIndex.queryItems (the stock way to search the named store), top 10
+ *    over the same vectors, read through our codec from the saved index.
  * Sizes above the real-vector count (20k) repeat the real vectors, each copy moved by seeded noise
  * (cosine ≈ 0.9 to its original), so neighbours stay as crowded as real news.
  * Usage: npm run bench:ann [-- --sizes 20000,100000] [--queries 200]
@@ -19,7 +21,9 @@ import { findPassages } from '../retrieval/answer.ts';
 import { AnnIndex } from '../retrieval/ann.ts';
 import { denseTopK, exactTopK } from '../retrieval/search.ts';
 import { Snapshot } from '../retrieval/snapshot.ts';
-import { STORE_VERSION } from '../retrieval/store.ts';
+import { LocalIndex } from 'vectra';
+import { Float32Codec } from '../retrieval/float32-codec.ts';
+import { currentGeneration, saveIndex, STORE_VERSION } from '../retrieval/store.ts';
 import { loadBenchEmbedder } from './embedders.ts';
 import { chunksOf, chunkText, corpusOf, newsArticles } from './news.ts';
 import { percentile, report, rssMiB, timed } from './report.ts';
@@ -68,10 +72,14 @@ for (const size of args.sizes!.split(',').map(Number)) {
   const [ann, buildMs] = await timed(() => AnnIndex.build(vectors, dim, join(dir, 'graph.usearch')));
   const [, loadMs] = await timed(() => AnnIndex.load(join(dir, 'graph.usearch'), chunks.length, dim));
   const fileMiB = statSync(join(dir, 'graph.usearch')).size / 2 ** 20;
+  const store = join(dir, 'index');
+  await saveIndex(store, { ...snap.data, bm25: snap.bm25.data });
+  const vectra = new LocalIndex(join(store, (await currentGeneration(store))!, 'vectors'), undefined, undefined, new Float32Codec());
+  await vectra.queryItems(Array.from(qv[0]!), '', 10);
 
   // Warm the sentence cache (first pass), so the timed passes measure search and quoting, not the model.
   for (const [i, q] of questions.entries()) await findPassages(snap, qv[i]!, q, {}, (t) => embedder.embed(t));
-  const m = { exact: [] as number[], graph: [] as number[], answerExact: [] as number[], answerGraph: [] as number[] };
+  const m = { exact: [] as number[], graph: [] as number[], vectra: [] as number[], answerExact: [] as number[], answerGraph: [] as number[] };
   let found = 0;
   for (const [i, q] of questions.entries()) {
     const v = qv[i]!;
@@ -100,6 +108,9 @@ for (const size of args.sizes!.split(',').map(Number)) {
     // Alternate which side goes first.
     const [a, b] = i % 2 ? [await sides[1]!(), await sides[0]!()] : [await sides[0]!(), await sides[1]!()];
     const [exact, approx] = i % 2 ? [b, a] : [a, b];
+    const t = performance.now();
+    await vectra.queryItems(Array.from(v), '', 10);
+    m.vectra.push(performance.now() - t);
     const truth = new Set(exact.slice(0, 10).map((h) => h.row));
     found += approx.slice(0, 10).filter((h) => truth.has(h.row)).length;
   }
@@ -111,6 +122,8 @@ for (const size of args.sizes!.split(',').map(Number)) {
     'graph top-50 p50 ms': p(m.graph, 50),
     'graph p95 ms': p(m.graph, 95),
     'dense speed-up': p(m.exact, 50) / p(m.graph, 50),
+    'vectra queryItems top-10 p50 ms': p(m.vectra, 50),
+    'vectra ÷ graph': p(m.vectra, 50) / p(m.graph, 50),
     'recall@10': found / (10 * n),
     'retrieval p50 ms (exact)': p(m.answerExact, 50),
     'retrieval p50 ms (graph)': p(m.answerGraph, 50),
