@@ -4,6 +4,7 @@ import { buildArticle, type ArticleDraft } from './article.ts';
 import { parseDigest } from './parse-digest.ts';
 import { parseHtml, parseMarkdown, recordToDraft } from './parse-formats.ts';
 import type { Article, Warning } from './types.ts';
+import { yielder } from './yielder.ts';
 
 export const CORPUS_EXTENSIONS = ['.txt', '.md', '.markdown', '.html', '.htm', '.json', '.jsonl'];
 
@@ -74,8 +75,13 @@ function draftsOf(ext: string, text: string, stem: string, warn: (m: string) => 
   }
 }
 
+export interface LoadOptions {
+  signal?: AbortSignal;
+  onProgress?: (filesRead: number, files: number) => void;
+}
+
 /** Reads every supported file under `dir`. One bad file never stops the rest: it becomes a warning. */
-export async function loadCorpus(dir: string): Promise<LoadedCorpus> {
+export async function loadCorpus(dir: string, opts: LoadOptions = {}): Promise<LoadedCorpus> {
   const warnings: Warning[] = [];
   let files: string[];
   try {
@@ -85,7 +91,11 @@ export async function loadCorpus(dir: string): Promise<LoadedCorpus> {
   }
   const articles: Article[] = [];
   const seen = new Map<string, number>();
+  const pause = yielder(opts.signal);
+  let read = 0;
   for (const path of files) {
+    opts.onProgress?.(read++, files.length);
+    await pause();
     const file = relative(dir, path) || basename(path);
     const warn = (message: string) => warnings.push({ file, message });
     const ext = extname(path).toLowerCase();
@@ -110,5 +120,6 @@ export async function loadCorpus(dir: string): Promise<LoadedCorpus> {
       warn(`unreadable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}), skipped`);
     }
   }
+  opts.onProgress?.(read, files.length);
   return { articles, warnings, files: files.length };
 }

@@ -4,7 +4,8 @@ import { checkQuestion, UserError } from './errors.ts';
 import { buildIndex, type IngestReport, type Progress } from './ingest.ts';
 import type { EngineSettings } from './settings.ts';
 import { Snapshot } from './snapshot.ts';
-import { IndexCorruptError, loadIndex, saveIndex } from './store.ts';
+import { resolve } from 'node:path';
+import { clearPending, IndexCorruptError, isFolder, loadIndex, lockIndex, readPending, repairCommand, saveIndex, STORE_VERSION, writePending } from './store.ts';
 import { summarize, type Summary } from './summary.ts';
 import { words } from './text.ts';
 import { metaOf, type Answer, type Article, type ArticleMeta, type Passage } from './types.ts';
@@ -19,6 +20,13 @@ export interface SourceMatch {
   passage: Passage;
 }
 
+export interface IngestOptions {
+  /** Ignore the index on disk: re-read and re-embed everything (the repair for a damaged index). */
+  rebuild?: boolean;
+  /** Stops the ingest between articles and embedding batches; the previous index stays as it was. */
+  signal?: AbortSignal;
+}
+
 export type Log = (level: 'info' | 'warn' | 'error', msg: string) => void;
 
 /** The retrieval API that the CLI and the Discord commands are written against. */
@@ -26,6 +34,8 @@ export class Engine {
   private snap: Snapshot | null = null;
   private reindexing: Promise<IngestReport> | null = null;
   private readonly summaries = new Map<string, Summary>();
+  /** Why the index on disk could not be loaded, when it could not. */
+  private damaged: IndexCorruptError | null = null;
 
   private constructor(
     readonly settings: EngineSettings,
@@ -33,7 +43,7 @@ export class Engine {
     private readonly log: Log,
   ) {}
 
-  /** Loads the embedder and any existing index; an unreadable index is reported and rebuilt on demand. */
+  /** Loads the embedder and any existing index; an unreadable index is reported and repaired on demand (ensureIndex). */
   static async open(settings: EngineSettings, log: Log = () => {}, embedder?: Embedder): Promise<Engine> {
     const e = new Engine(settings, embedder ?? (await createEmbedder(settings.embedder, (m) => log('warn', m))), log);
     try {
@@ -41,7 +51,8 @@ export class Engine {
       if (stored) e.snap = new Snapshot(stored);
     } catch (err) {
       if (!(err instanceof IndexCorruptError)) throw err;
-      log('warn', `${err.message} It will be rebuilt from the corpus.`);
+      e.damaged = err;
+      log('warn', err.message);
     }
     return e;
   }
@@ -55,26 +66,75 @@ export class Engine {
     return !!this.snap && this.snap.data.manifest.model.id !== this.embedder.id;
   }
 
-  /** Builds the index when there is none, or when it was made by another model. */
-  async ensureIndex(onProgress?: Progress): Promise<IngestReport | null> {
+  /**
+   * Builds the index when there is none, re-embeds it when it was made by another model, and repairs a
+   * damaged one from the corpus folder it was built from — never from another folder without saying so.
+   */
+  async ensureIndex(onProgress?: Progress, opts: IngestOptions = {}): Promise<IngestReport | null> {
     if (this.snap && !this.modelMismatch) return null;
-    return this.ingest(undefined, onProgress);
+    const dir = await this.sourceToRebuild();
+    return this.ingest(dir, onProgress, { ...opts, rebuild: !this.snap });
   }
 
-  /** (Re)ingests a corpus folder. Queries keep using the previous snapshot until the new one is saved. One at a time. */
-  async ingest(dir = this.settings.corpusDir, onProgress?: Progress): Promise<IngestReport> {
-    if (this.reindexing) throw new UserError('A re-index is already running; try again when it has finished.');
-    this.reindexing = (async () => {
-      const { data, report } = await buildIndex(dir, this.embedder, this.snap?.data ?? null, onProgress);
-      for (const w of report.warnings) this.log('warn', `${w.file}: ${w.message}`);
-      if (!data.articles.length) throw new UserError(`No articles found in ${dir}. Put .txt, .md, .html, .json or .jsonl files there.`);
-      if (report.changed) {
-        const snap = new Snapshot(data);
-        await saveIndex(this.settings.indexDir, { ...data, bm25: snap.bm25.data });
-        this.snap = snap;
-        this.summaries.clear();
+  /** The folder to (re)build from, said out loud; throws when that would silently swap corpora. */
+  private async sourceToRebuild(): Promise<string> {
+    const { corpusDir, indexDir } = this.settings;
+    if (this.snap) return this.snap.data.manifest.corpusDir ?? corpusDir;
+    const damaged = this.damaged;
+    if (!damaged) {
+      const pending = await readPending(indexDir);
+      if (pending && resolve(pending) !== corpusDir) {
+        throw new UserError(`An ingest of ${pending} into ${indexDir} was stopped before it finished, so there is no index yet. Finish it with: npm run cli -- ingest "${pending}" — or build from CORPUS_DIR (${corpusDir}) with: npm run cli -- ingest "${corpusDir}"`);
       }
-      return report;
+      this.log('info', `No index in ${indexDir} yet; building it from ${corpusDir}…`);
+      return corpusDir;
+    }
+    const from = damaged.corpusDir;
+    if (!from) {
+      // Indexes before format 4 did not record their folder; a newer bot rebuilds them from the configured one.
+      if (damaged.formatVersion !== null && damaged.formatVersion < STORE_VERSION) {
+        this.log('warn', `Rebuilding the index from CORPUS_DIR (${corpusDir}): the old index does not record which folder it was built from.`);
+        return corpusDir;
+      }
+      throw new UserError(`The index in ${indexDir} is damaged and does not say which corpus folder it was built from, so it is not rebuilt from CORPUS_DIR (${corpusDir}) on a guess. Rebuild it with: ${repairCommand(null)}`);
+    }
+    if (!(await isFolder(from))) {
+      throw new UserError(`The index in ${indexDir} is damaged and was built from ${from}, which is no longer a folder; it is not replaced by CORPUS_DIR (${corpusDir}) silently. To build it from CORPUS_DIR: ${repairCommand(corpusDir)}`);
+    }
+    this.log('warn', `Rebuilding the damaged index from ${from}, the folder it was built from…`);
+    return from;
+  }
+
+  /**
+   * (Re)ingests a corpus folder. Queries keep using the previous snapshot until the new one is saved.
+   * One at a time, in this process and across processes (the index's write lock).
+   */
+  async ingest(dir = this.settings.corpusDir, onProgress?: Progress, opts: IngestOptions = {}): Promise<IngestReport> {
+    if (this.reindexing) throw new UserError('A re-index is already running; try again when it has finished.');
+    const corpusDir = resolve(dir);
+    const { indexDir } = this.settings;
+    this.reindexing = (async () => {
+      const lock = await lockIndex(indexDir);
+      try {
+        // Remembered until the first generation is saved, so a killed first ingest is not finished from another folder.
+        if (!this.snap && !this.damaged) await writePending(indexDir, corpusDir);
+        const prev = opts.rebuild ? null : (this.snap?.data ?? null);
+        const { data, report } = await buildIndex(corpusDir, this.embedder, prev, onProgress, opts.signal);
+        for (const w of report.warnings) this.log('warn', `${w.file}: ${w.message}`);
+        if (!data.articles.length) throw new UserError(`No articles found in ${corpusDir}. Put .txt, .md, .html, .json or .jsonl files there.`);
+        if (report.changed) {
+          opts.signal?.throwIfAborted();
+          const snap = new Snapshot(data);
+          await saveIndex(indexDir, { ...data, bm25: snap.bm25.data }, lock);
+          this.snap = snap;
+          this.damaged = null;
+          this.summaries.clear();
+        }
+        await clearPending(indexDir);
+        return report;
+      } finally {
+        await lock.release();
+      }
     })();
     try {
       return await this.reindexing;

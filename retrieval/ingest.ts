@@ -2,6 +2,7 @@ import type { Embedder } from '../embeddings/embedder.ts';
 import { articleHash } from './article.ts';
 import { chunkArticle } from './chunker.ts';
 import { loadCorpus } from './corpus.ts';
+import { yielder } from './yielder.ts';
 import { STORE_VERSION, type StoredIndex } from './store.ts';
 import { sourceText, type Chunk, type Warning } from './types.ts';
 
@@ -22,7 +23,8 @@ export interface IngestReport {
   warnings: Warning[];
 }
 
-export type Progress = (done: number, total: number) => void;
+/** `phase` is what is being counted: files read, articles chunked, or chunks embedded (the default). */
+export type Progress = (done: number, total: number, phase?: 'reading' | 'chunking' | 'embedding') => void;
 
 const BATCH = 32;
 
@@ -30,8 +32,8 @@ const BATCH = 32;
  * Builds the next index from the corpus folder, re-using the vectors of articles whose content hash
  * is unchanged. Vectors of another model are never mixed in: a model change re-embeds everything.
  */
-export async function buildIndex(dir: string, embedder: Embedder, prev: StoredIndex | null, onProgress?: Progress): Promise<{ data: StoredIndex; report: IngestReport }> {
-  const corpus = await loadCorpus(dir);
+export async function buildIndex(dir: string, embedder: Embedder, prev: StoredIndex | null, onProgress?: Progress, signal?: AbortSignal): Promise<{ data: StoredIndex; report: IngestReport }> {
+  const corpus = await loadCorpus(dir, { signal, onProgress: (done, total) => onProgress?.(done, total, 'reading') });
   const modelChanged = !!prev && (prev.manifest.model.id !== embedder.id || prev.manifest.model.dim !== embedder.dim);
   const old = prev && !modelChanged ? prev : null;
   const oldRows = new Map<string, number[]>();
@@ -44,7 +46,11 @@ export async function buildIndex(dir: string, embedder: Embedder, prev: StoredIn
   const report: IngestReport = { files: corpus.files, articles: corpus.articles.length, added: [], updated: [], removed: [], unchanged: 0, chunks: 0, embedded: 0, modelChanged, changed: true, warnings: corpus.warnings };
   const hashes: Record<string, string> = {};
   const plan: { chunk: Chunk; reuse: number | null }[] = [];
+  const pause = yielder(signal);
+  let chunked = 0;
   for (const a of corpus.articles) {
+    await pause();
+    onProgress?.(chunked++, corpus.articles.length, 'chunking');
     const hash = articleHash(a);
     hashes[a.id] = hash;
     const prevHash = old?.manifest.hashes[a.id];
@@ -56,9 +62,11 @@ export async function buildIndex(dir: string, embedder: Embedder, prev: StoredIn
     (prevHash ? report.updated : report.added).push(a.id);
     for (const chunk of chunkArticle(a, embedder)) plan.push({ chunk, reuse: null });
   }
+  onProgress?.(chunked, corpus.articles.length, 'chunking');
   if (prev) report.removed = Object.keys(prev.manifest.hashes).filter((id) => !(id in hashes));
   report.chunks = plan.length;
-  report.changed = !prev || modelChanged || report.added.length + report.updated.length + report.removed.length > 0;
+  // A corpus moved to another folder is saved again, so repairs rebuild from where it is now.
+  report.changed = !prev || modelChanged || prev.manifest.corpusDir !== dir || report.added.length + report.updated.length + report.removed.length > 0;
   if (!report.changed) return { data: prev!, report };
 
   const dim = embedder.dim;
@@ -71,6 +79,7 @@ export async function buildIndex(dir: string, embedder: Embedder, prev: StoredIn
   const byId = new Map(corpus.articles.map((a) => [a.id, a]));
   onProgress?.(0, todo.length);
   for (let b = 0; b < todo.length; b += BATCH) {
+    signal?.throwIfAborted();
     const rows = todo.slice(b, b + BATCH);
     const texts = rows.map((i) => {
       const c = plan[i]!.chunk;
@@ -82,7 +91,7 @@ export async function buildIndex(dir: string, embedder: Embedder, prev: StoredIn
     onProgress?.(report.embedded, todo.length);
   }
   const data: StoredIndex = {
-    manifest: { version: STORE_VERSION, model: { id: embedder.id, dim }, chunkCount: plan.length, hashes, builtAt: new Date().toISOString() },
+    manifest: { version: STORE_VERSION, model: { id: embedder.id, dim }, chunkCount: plan.length, hashes, builtAt: new Date().toISOString(), corpusDir: dir },
     articles: corpus.articles,
     chunks: plan.map((p) => p.chunk),
     vectors,
