@@ -7,7 +7,7 @@ import { Snapshot } from './snapshot.ts';
 import { resolve } from 'node:path';
 import { clearPending, IndexCorruptError, isFolder, loadIndex, lockIndex, readPending, repairCommand, saveIndex, STORE_VERSION, writePending } from './store.ts';
 import { summarize, type Summary } from './summary.ts';
-import { words } from './text.ts';
+import { stripInvisible, words } from './text.ts';
 import { metaOf, type Answer, type Article, type ArticleMeta, type Passage } from './types.ts';
 
 export interface ArticleListing extends ArticleMeta {
@@ -114,12 +114,15 @@ export class Engine {
     const corpusDir = resolve(dir);
     const { indexDir } = this.settings;
     this.reindexing = (async () => {
+      if (!(await isFolder(corpusDir))) {
+        throw new UserError(`${corpusDir === this.settings.corpusDir ? `CORPUS_DIR (${corpusDir})` : `The corpus folder ${corpusDir}`} is not a folder; point it at a folder of .txt, .md, .html, .json or .jsonl files.`);
+      }
       const lock = await lockIndex(indexDir);
       try {
         // Remembered until the first generation is saved, so a killed first ingest is not finished from another folder.
         if (!this.snap && !this.damaged) await writePending(indexDir, corpusDir);
         const prev = opts.rebuild ? null : (this.snap?.data ?? null);
-        const { data, report } = await buildIndex(corpusDir, this.embedder, prev, onProgress, opts.signal);
+        const { data, report } = await buildIndex(corpusDir, this.embedder, prev, { onProgress, signal: opts.signal, maxFileBytes: this.settings.maxFileBytes });
         for (const w of report.warnings) this.log('warn', `${w.file}: ${w.message}`);
         if (!data.articles.length) throw new UserError(`No articles found in ${corpusDir}. Put .txt, .md, .html, .json or .jsonl files there.`);
         if (report.changed) {
@@ -208,7 +211,7 @@ export class Engine {
 
   async summary(ref: string, maxSentences?: number): Promise<Summary> {
     const article = this.findArticle(ref);
-    if (!article) throw new UserError(`No article matches "${ref.slice(0, 100)}". Try \`articles\` to list them.`);
+    if (!article) throw new UserError(`No article matches "${ref.slice(0, 100)}". /articles lists them (\`articles\` on the command line).`);
     const key = `${article.id}:${maxSentences ?? ''}`;
     const cached = this.summaries.get(key);
     if (cached) return cached;
@@ -240,5 +243,5 @@ export class Engine {
 }
 
 function fold(s: string): string {
-  return s.normalize('NFKC').toLowerCase().replace(/[‘’`]/g, "'").replace(/[“”]/g, '"').replace(/\s+/g, ' ').trim();
+  return stripInvisible(s).normalize('NFKC').toLowerCase().replace(/[‘’`]/g, "'").replace(/[“”]/g, '"').replace(/\s+/g, ' ').trim();
 }

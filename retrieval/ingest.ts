@@ -1,6 +1,6 @@
 import type { Embedder } from '../embeddings/embedder.ts';
 import { articleHash } from './article.ts';
-import { chunkArticle } from './chunker.ts';
+import { chunkSteps } from './chunker.ts';
 import { loadCorpus } from './corpus.ts';
 import { yielder } from './yielder.ts';
 import { STORE_VERSION, type StoredIndex } from './store.ts';
@@ -23,7 +23,7 @@ export interface IngestReport {
   warnings: Warning[];
 }
 
-/** `phase` is what is being counted: files read, articles chunked, or chunks embedded (the default). */
+/** `phase` is what is being counted: files read, KB of article text chunked, or chunks embedded (the default). */
 export type Progress = (done: number, total: number, phase?: 'reading' | 'chunking' | 'embedding') => void;
 
 const BATCH = 32;
@@ -32,8 +32,17 @@ const BATCH = 32;
  * Builds the next index from the corpus folder, re-using the vectors of articles whose content hash
  * is unchanged. Vectors of another model are never mixed in: a model change re-embeds everything.
  */
-export async function buildIndex(dir: string, embedder: Embedder, prev: StoredIndex | null, onProgress?: Progress, signal?: AbortSignal): Promise<{ data: StoredIndex; report: IngestReport }> {
-  const corpus = await loadCorpus(dir, { signal, onProgress: (done, total) => onProgress?.(done, total, 'reading') });
+export interface BuildOptions {
+  onProgress?: Progress;
+  /** Stops the build between steps of bounded work (a file, a piece of a paragraph, a batch). */
+  signal?: AbortSignal;
+  /** Files larger than this are skipped with a warning. */
+  maxFileBytes?: number;
+}
+
+export async function buildIndex(dir: string, embedder: Embedder, prev: StoredIndex | null, opts: BuildOptions = {}): Promise<{ data: StoredIndex; report: IngestReport }> {
+  const { onProgress, signal } = opts;
+  const corpus = await loadCorpus(dir, { signal, maxFileBytes: opts.maxFileBytes, onProgress: (done, total) => onProgress?.(done, total, 'reading') });
   const modelChanged = !!prev && (prev.manifest.model.id !== embedder.id || prev.manifest.model.dim !== embedder.dim);
   const old = prev && !modelChanged ? prev : null;
   const oldRows = new Map<string, number[]>();
@@ -47,10 +56,18 @@ export async function buildIndex(dir: string, embedder: Embedder, prev: StoredIn
   const hashes: Record<string, string> = {};
   const plan: { chunk: Chunk; reuse: number | null }[] = [];
   const pause = yielder(signal);
+  const kb = (chars: number) => Math.ceil(chars / 1024);
+  const totalChars = corpus.articles.reduce((n, a) => n + a.text.length, 0);
   let chunked = 0;
+  let lastShown = -1;
+  const showChunking = (chars: number) => {
+    if (kb(chars) === lastShown) return;
+    lastShown = kb(chars);
+    onProgress?.(lastShown, kb(totalChars), 'chunking');
+  };
   for (const a of corpus.articles) {
-    await pause();
-    onProgress?.(chunked++, corpus.articles.length, 'chunking');
+    const before = chunked;
+    chunked += a.text.length;
     const hash = articleHash(a);
     hashes[a.id] = hash;
     const prevHash = old?.manifest.hashes[a.id];
@@ -60,9 +77,17 @@ export async function buildIndex(dir: string, embedder: Embedder, prev: StoredIn
       continue;
     }
     (prevHash ? report.updated : report.added).push(a.id);
-    for (const chunk of chunkArticle(a, embedder)) plan.push({ chunk, reuse: null });
+    const steps = chunkSteps(a, embedder);
+    for (let step = steps.next(); ; step = steps.next()) {
+      if (step.done) {
+        for (const chunk of step.value) plan.push({ chunk, reuse: null });
+        break;
+      }
+      showChunking(before + step.value);
+      await pause();
+    }
   }
-  onProgress?.(chunked, corpus.articles.length, 'chunking');
+  showChunking(totalChars);
   if (prev) report.removed = Object.keys(prev.manifest.hashes).filter((id) => !(id in hashes));
   report.chunks = plan.length;
   // A corpus moved to another folder is saved again, so repairs rebuild from where it is now.

@@ -9,7 +9,13 @@ export function parseMarkdown(raw: string, fallbackTitle: string): ArticleDraft[
   let body = raw.replace(/^\ufeff/, '');
   const fm = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/.exec(body);
   if (fm) {
-    const parsed: unknown = parseYaml(fm[1]!);
+    let parsed: unknown;
+    try {
+      parsed = parseYaml(fm[1]!);
+    } catch (e) {
+      // yaml's message starts with what and where ("… at line 2, column 7:"), then quotes the source.
+      throw new Error(`front matter is not valid YAML: ${(e as Error).message.split('\n')[0]!.replace(/:$/, '')}`);
+    }
     if (parsed && typeof parsed === 'object') meta = parsed as Record<string, unknown>;
     body = body.slice(fm[0].length);
   }

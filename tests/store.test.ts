@@ -124,12 +124,9 @@ describe('index store', () => {
 
   it('a writer killed holding the lock blocks the next one with a clear message until the lock is stale', async () => {
     const dir = tmp('store-lock-');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'helpers', 'save-loop.ts'), dir, '20000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'helpers', 'hold-lock.ts'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve) => {
-      child.stdout.once('data', () => {
-        // Inside its second save: it holds the lock.
-        setTimeout(() => child.kill('SIGKILL'), 20);
-      });
+      child.stdout.once('data', () => child.kill('SIGKILL'));
       child.on('exit', () => resolve());
     });
     expect(existsSync(join(dir, 'write.lock'))).toBe(true);
