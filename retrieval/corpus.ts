@@ -100,7 +100,7 @@ function decode(buf: Buffer, warn: (m: string) => void): string | null {
   }
 }
 
-function draftsOf(ext: string, text: string, stem: string, warn: (m: string) => void): ArticleDraft[] {
+async function draftsOf(ext: string, text: string, stem: string, warn: (m: string) => void): Promise<ArticleDraft[]> {
   switch (ext) {
     case '.md':
     case '.markdown':
@@ -173,7 +173,7 @@ export async function loadCorpus(dir: string, opts: LoadOptions = {}): Promise<L
       const text = decode(await readFile(path), warn);
       if (text === null) continue;
       const before = articles.length;
-      for (const draft of draftsOf(ext, text, stem, warn)) {
+      for (const draft of await draftsOf(ext, text, stem, warn)) {
         const article = buildArticle(draft, file, stem);
         if (!article) {
           warn(`"${draft.title}" has no body text, skipped`);

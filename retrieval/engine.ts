@@ -1,5 +1,5 @@
 import { createEmbedder, type Embedder } from '../embeddings/index.ts';
-import { findPassages, scoreCandidates, type AskOptions, type Candidate } from './answer.ts';
+import type { AskOptions, Candidate } from './answer.ts';
 import { checkQuestion, UserError } from './errors.ts';
 import { buildIndex, type IngestReport, type Progress } from './ingest.ts';
 import type { EngineSettings } from './settings.ts';
@@ -27,6 +27,10 @@ export interface IngestOptions {
   signal?: AbortSignal;
 }
 
+// The answer stage brings compromise (about a second to load). Engine.open imports it while the
+// embedding model loads, whose work is mostly native and leaves this thread free.
+const answerStage = () => import('./answer.ts');
+
 export type Log = (level: 'info' | 'warn' | 'error', msg: string) => void;
 
 /** The retrieval API that the CLI and the Discord commands are written against. */
@@ -45,7 +49,9 @@ export class Engine {
 
   /** Loads the embedder and any existing index; an unreadable index is reported and repaired on demand (ensureIndex). */
   static async open(settings: EngineSettings, log: Log = () => {}, embedder?: Embedder): Promise<Engine> {
+    const answer = answerStage();
     const e = new Engine(settings, embedder ?? (await createEmbedder(settings.embedder, (m) => log('warn', m))), log);
+    await answer;
     try {
       const stored = await loadIndex(settings.indexDir);
       if (stored) e.snap = new Snapshot(stored);
@@ -159,6 +165,7 @@ export class Engine {
     const q = checkQuestion(question);
     const snap = this.snapshot;
     const [vector] = await this.embedder.embed([q]);
+    const { findPassages } = await answerStage();
     return { question: q, ...(await findPassages(snap, vector!, q, opts, (texts) => this.embedder.embed(texts))) };
   }
 
@@ -166,6 +173,7 @@ export class Engine {
   async candidates(question: string, opts: AskOptions = {}): Promise<Candidate[]> {
     const q = checkQuestion(question);
     const [vector] = await this.embedder.embed([q]);
+    const { scoreCandidates } = await answerStage();
     return scoreCandidates(this.snapshot, vector!, q, opts, (texts) => this.embedder.embed(texts));
   }
 

@@ -1,4 +1,3 @@
-import * as cheerio from 'cheerio';
 import { parse as parseYaml } from 'yaml';
 import type { ArticleDraft, BodyBlock } from './article.ts';
 import { toBlocks } from './text.ts';
@@ -50,7 +49,9 @@ function metaFields(m: Record<string, unknown>): Omit<ArticleDraft, 'title' | 'b
 }
 
 /** An HTML page: one article, from <article> (or <main>, or <body>). */
-export function parseHtml(raw: string, fallbackTitle: string): ArticleDraft[] {
+export async function parseHtml(raw: string, fallbackTitle: string): Promise<ArticleDraft[]> {
+  // Loaded on the first HTML file: ~0.5 s that a question or a corpus without HTML never pays.
+  const cheerio = await import('cheerio');
   const $ = cheerio.load(raw);
   const meta = (sel: string) => $(sel).first().attr('content')?.trim() || null;
   $('script, style, noscript, nav, header, footer, aside, figure, figcaption, form, iframe, svg').remove();
