@@ -1,6 +1,7 @@
 import 'dotenv/config';
 import { runChat } from '../cli/chat.ts';
 import { openEngine } from '../cli/open-engine.ts';
+import { UserError } from '../retrieval/errors.ts';
 import { ConfigError, loadBotConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import { startBot } from './start.ts';
@@ -48,8 +49,11 @@ async function main(): Promise<void> {
 process.on('unhandledRejection', (e) => log.error('unhandled rejection', { error: e }));
 
 main().catch((e: unknown) => {
-  if (e instanceof ConfigError) {
+  if (e instanceof ConfigError || e instanceof UserError) {
+    // Something the user can fix: exit code 2, as the README says.
     process.stderr.write(`${e.message}\n`);
+    process.exitCode = 2;
+    return;
   } else if ((e as { code?: string }).code === 'TokenInvalid' || /401|invalid token/i.test((e as Error).message)) {
     log.error('Discord rejected DISCORD_TOKEN. Reset the token in the Developer Portal (Bot → Reset Token) and update .env.');
   } else {

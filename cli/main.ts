@@ -7,12 +7,13 @@ import type { Filters } from '../retrieval/types.ts';
 import { runChat } from './chat.ts';
 import { describeReport } from '../retrieval/ingest.ts';
 import { answerToJson, formatAnswer, formatArticles, formatSources, formatSummary } from './format.ts';
-import { log, openEngine } from './open-engine.ts';
+import { log, openEngine, StoppedError, stopOnSignals } from './open-engine.ts';
 import { progressReporter } from './progress.ts';
 
 const USAGE = `Usage: npm run --silent cli -- <command>
 
-  ingest [dir]                          (re)build the index from a folder (default: the bundled corpus)
+  ingest [--rebuild] [dir]              (re)build the index from a folder (default: CORPUS_DIR, the bundled corpus);
+                                        --rebuild ignores the index on disk and re-embeds everything (repairs a damaged one)
   ask [--json] [--author A] [--source S] [--since YYYY-MM-DD] [--until YYYY-MM-DD] "question" ["question" ...]
   summary [--json] "<article title or id>"
   sources [--json] "query"
@@ -26,6 +27,7 @@ async function main(argv: string[]): Promise<void> {
     allowPositionals: true,
     options: {
       json: { type: 'boolean', default: false },
+      rebuild: { type: 'boolean', default: false },
       author: { type: 'string' },
       source: { type: 'string' },
       since: { type: 'string' },
@@ -35,9 +37,13 @@ async function main(argv: string[]): Promise<void> {
   const print = (s: string) => process.stdout.write(`${s}\n`);
   switch (command) {
     case 'ingest': {
-      const engine = await Engine.open(settingsFromEnv(), log);
+      const engine = await Engine.open(settingsFromEnv(), values.rebuild ? () => {} : log);
       const p = progressReporter();
-      const report = await engine.ingest(positionals[0], p.onProgress).finally(p.stop);
+      const stop = stopOnSignals();
+      const report = await engine.ingest(positionals[0], p.onProgress, { rebuild: values.rebuild, signal: stop.signal }).finally(() => {
+        p.stop();
+        stop.dispose();
+      });
       print(values.json ? JSON.stringify(report) : `Index ready: ${describeReport(report)}.`);
       return;
     }
@@ -92,7 +98,10 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {
-  if (e instanceof UserError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+  if (e instanceof StoppedError) {
+    process.stderr.write(`${e.message}\n`);
+    process.exitCode = e.signal === 'SIGINT' ? 130 : 143;
+  } else if (e instanceof UserError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     process.stderr.write(`${(e as Error).message}\n`);
     process.exitCode = 2;
   } else {

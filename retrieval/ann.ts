@@ -117,7 +117,9 @@ parentPort.postMessage('done');
 
 /** Where a generation's graph lives: named by the generation's manifest, so a new generation never reuses an old graph. */
 export function annPath(indexDir: string, data: Pick<StoredIndex, 'manifest'>): string {
-  const key = createHash('sha256').update(JSON.stringify(data.manifest)).digest('hex').slice(0, 24);
+  // The file checksums are left out: saving adds them, and the graph of the index just built must be found again once it is loaded.
+  const { files: _files, ...manifest } = data.manifest;
+  const key = createHash('sha256').update(JSON.stringify(manifest)).digest('hex').slice(0, 24);
   return join(indexDir, 'ann', `${key}.usearch`);
 }
 

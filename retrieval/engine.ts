@@ -1,13 +1,14 @@
 import { createEmbedder, type Embedder } from '../embeddings/index.ts';
 import { AnnIndex, annPath, pruneAnn } from './ann.ts';
-import { findPassages, scoreCandidates, type AskOptions, type Candidate } from './answer.ts';
+import type { AskOptions, Candidate } from './answer.ts';
 import { checkQuestion, UserError } from './errors.ts';
 import { buildIndex, type IngestReport, type Progress } from './ingest.ts';
 import type { EngineSettings } from './settings.ts';
 import { Snapshot } from './snapshot.ts';
-import { IndexCorruptError, loadIndex, saveIndex } from './store.ts';
+import { resolve } from 'node:path';
+import { clearPending, IndexCorruptError, isFolder, loadIndex, lockIndex, readPending, repairCommand, saveIndex, STORE_VERSION, writePending } from './store.ts';
 import { summarize, type Summary } from './summary.ts';
-import { words } from './text.ts';
+import { stripInvisible, words } from './text.ts';
 import { metaOf, type Answer, type Article, type ArticleMeta, type Passage } from './types.ts';
 
 export interface ArticleListing extends ArticleMeta {
@@ -20,6 +21,17 @@ export interface SourceMatch {
   passage: Passage;
 }
 
+export interface IngestOptions {
+  /** Ignore the index on disk: re-read and re-embed everything (the repair for a damaged index). */
+  rebuild?: boolean;
+  /** Stops the ingest between articles and embedding batches; the previous index stays as it was. */
+  signal?: AbortSignal;
+}
+
+// The answer stage brings compromise (about a second to load). Engine.open imports it while the
+// embedding model loads, whose work is mostly native and leaves this thread free.
+const answerStage = () => import('./answer.ts');
+
 export type Log = (level: 'info' | 'warn' | 'error', msg: string) => void;
 
 /** The retrieval API that the CLI and the Discord commands are written against. */
@@ -29,6 +41,8 @@ export class Engine {
   private readonly summaries = new Map<string, Summary>();
   /** Settles when the current snapshot's nearest-neighbour graph is loaded or built (or failed: exact search). */
   annReady: Promise<void> = Promise.resolve();
+  /** Why the index on disk could not be loaded, when it could not. */
+  private damaged: IndexCorruptError | null = null;
 
   private constructor(
     readonly settings: EngineSettings,
@@ -36,9 +50,11 @@ export class Engine {
     private readonly log: Log,
   ) {}
 
-  /** Loads the embedder and any existing index; an unreadable index is reported and rebuilt on demand. */
+  /** Loads the embedder and any existing index; an unreadable index is reported and repaired on demand (ensureIndex). */
   static async open(settings: EngineSettings, log: Log = () => {}, embedder?: Embedder): Promise<Engine> {
+    const answer = answerStage();
     const e = new Engine(settings, embedder ?? (await createEmbedder(settings.embedder, (m) => log('warn', m))), log);
+    await answer;
     try {
       const stored = await loadIndex(settings.indexDir);
       if (stored) {
@@ -47,7 +63,8 @@ export class Engine {
       }
     } catch (err) {
       if (!(err instanceof IndexCorruptError)) throw err;
-      log('warn', `${err.message} It will be rebuilt from the corpus.`);
+      e.damaged = err;
+      log('warn', err.message);
     }
     return e;
   }
@@ -79,26 +96,85 @@ export class Engine {
     return !!this.snap && this.snap.data.manifest.model.id !== this.embedder.id;
   }
 
-  /** Builds the index when there is none, or when it was made by another model. */
-  async ensureIndex(onProgress?: Progress): Promise<IngestReport | null> {
+  /**
+   * Builds the index when there is none, re-embeds it when it was made by another model, and repairs a
+   * damaged one from the corpus folder it was built from — never from another folder without saying so.
+   */
+  async ensureIndex(onProgress?: Progress, opts: IngestOptions = {}): Promise<IngestReport | null> {
     if (this.snap && !this.modelMismatch) return null;
-    return this.ingest(undefined, onProgress);
+    const dir = await this.sourceToRebuild();
+    return this.ingest(dir, onProgress, { ...opts, rebuild: !this.snap });
   }
 
-  /** (Re)ingests a corpus folder. Queries keep using the previous snapshot until the new one is saved. One at a time. */
-  async ingest(dir = this.settings.corpusDir, onProgress?: Progress): Promise<IngestReport> {
+  /** The folder to (re)build from, said out loud; throws when that would silently swap corpora. */
+  private async sourceToRebuild(): Promise<string> {
+    const { corpusDir, indexDir } = this.settings;
+    if (this.snap) return this.snap.data.manifest.corpusDir ?? corpusDir;
+    const damaged = this.damaged;
+    if (!damaged) {
+      const pending = await readPending(indexDir);
+      if (pending && resolve(pending) !== corpusDir) {
+        throw new UserError(`An ingest of ${pending} into ${indexDir} was stopped before it finished, so there is no index yet. Finish it with: npm run cli -- ingest "${pending}" — or build from CORPUS_DIR (${corpusDir}) with: npm run cli -- ingest "${corpusDir}"`);
+      }
+      this.log('info', `No index in ${indexDir} yet; building it from ${corpusDir}…`);
+      return corpusDir;
+    }
+    const from = damaged.corpusDir;
+    if (!from) {
+      // Indexes before format 4 did not record their folder; a newer bot rebuilds them from the configured one.
+      if (damaged.formatVersion !== null && damaged.formatVersion < STORE_VERSION) {
+        this.log('warn', `Rebuilding the index from CORPUS_DIR (${corpusDir}): the old index does not record which folder it was built from.`);
+        return corpusDir;
+      }
+      throw new UserError(`The index in ${indexDir} is damaged and does not say which corpus folder it was built from, so it is not rebuilt from CORPUS_DIR (${corpusDir}) on a guess. Rebuild it with: ${repairCommand(null)}`);
+    }
+    if (!(await isFolder(from))) {
+      throw new UserError(`The index in ${indexDir} is damaged and was built from ${from}, which is no longer a folder; it is not replaced by CORPUS_DIR (${corpusDir}) silently. To build it from CORPUS_DIR: ${repairCommand(corpusDir)}`);
+    }
+    this.log('warn', `Rebuilding the damaged index from ${from}, the folder it was built from…`);
+    return from;
+  }
+
+  /**
+   * (Re)ingests a corpus folder. Queries keep using the previous snapshot until the new one is saved.
+   * One at a time, in this process and across processes (the index's write lock).
+   */
+  async ingest(dir = this.settings.corpusDir, onProgress?: Progress, opts: IngestOptions = {}): Promise<IngestReport> {
     if (this.reindexing) throw new UserError('A re-index is already running; try again when it has finished.');
+    const corpusDir = resolve(dir);
+    const { indexDir } = this.settings;
     this.reindexing = (async () => {
-      const { data, report } = await buildIndex(dir, this.embedder, this.snap?.data ?? null, onProgress);
-      for (const w of report.warnings) this.log('warn', `${w.file}: ${w.message}`);
-      if (!data.articles.length) throw new UserError(`No articles found in ${dir}. Put .txt, .md, .html, .json or .jsonl files there.`);
-      if (report.changed) {
-        const snap = new Snapshot(data);
-        await saveIndex(this.settings.indexDir, { ...data, bm25: snap.bm25.data });
-        this.snap = snap;
-        this.summaries.clear();
-        this.annReady = this.attachAnn(snap);
-        // An ingest ends with its index complete, graph included, so the next process loads it.
+      let built: Snapshot | null = null;
+      let report: IngestReport;
+      if (!(await isFolder(corpusDir))) {
+        throw new UserError(`${corpusDir === this.settings.corpusDir ? `CORPUS_DIR (${corpusDir})` : `The corpus folder ${corpusDir}`} is not a folder; point it at a folder of .txt, .md, .html, .json or .jsonl files.`);
+      }
+      const lock = await lockIndex(indexDir);
+      try {
+        // Remembered until the first generation is saved, so a killed first ingest is not finished from another folder.
+        if (!this.snap && !this.damaged) await writePending(indexDir, corpusDir);
+        const prev = opts.rebuild ? null : (this.snap?.data ?? null);
+        const result = await buildIndex(corpusDir, this.embedder, prev, { onProgress, signal: opts.signal, maxFileBytes: this.settings.maxFileBytes });
+        const { data } = result;
+        report = result.report;
+        for (const w of report.warnings) this.log('warn', `${w.file}: ${w.message}`);
+        if (!data.articles.length) throw new UserError(`No articles found in ${corpusDir}. Put .txt, .md, .html, .json or .jsonl files there.`);
+        if (report.changed) {
+          opts.signal?.throwIfAborted();
+          const snap = new Snapshot(data);
+          await saveIndex(indexDir, { ...data, bm25: snap.bm25.data }, lock);
+          this.snap = snap;
+          this.damaged = null;
+          this.summaries.clear();
+          built = snap;
+        }
+        await clearPending(indexDir);
+      } finally {
+        await lock.release();
+      }
+      // Outside the write lock: an ingest ends with its graph built, so the next process loads it.
+      if (built) {
+        this.annReady = this.attachAnn(built);
         await this.annReady;
       }
       return report;
@@ -123,6 +199,7 @@ export class Engine {
     const q = checkQuestion(question);
     const snap = this.snapshot;
     const [vector] = await this.embedder.embed([q]);
+    const { findPassages } = await answerStage();
     return { question: q, ...(await findPassages(snap, vector!, q, opts, (texts) => this.embedder.embed(texts))) };
   }
 
@@ -130,6 +207,7 @@ export class Engine {
   async candidates(question: string, opts: AskOptions = {}): Promise<Candidate[]> {
     const q = checkQuestion(question);
     const [vector] = await this.embedder.embed([q]);
+    const { scoreCandidates } = await answerStage();
     return scoreCandidates(this.snapshot, vector!, q, opts, (texts) => this.embedder.embed(texts));
   }
 
@@ -175,7 +253,7 @@ export class Engine {
 
   async summary(ref: string, maxSentences?: number): Promise<Summary> {
     const article = this.findArticle(ref);
-    if (!article) throw new UserError(`No article matches "${ref.slice(0, 100)}". Try \`articles\` to list them.`);
+    if (!article) throw new UserError(`No article matches "${ref.slice(0, 100)}". /articles lists them (\`articles\` on the command line).`);
     const key = `${article.id}:${maxSentences ?? ''}`;
     const cached = this.summaries.get(key);
     if (cached) return cached;
@@ -207,5 +285,5 @@ export class Engine {
 }
 
 function fold(s: string): string {
-  return s.normalize('NFKC').toLowerCase().replace(/[‘’`]/g, "'").replace(/[“”]/g, '"').replace(/\s+/g, ' ').trim();
+  return stripInvisible(s).normalize('NFKC').toLowerCase().replace(/[‘’`]/g, "'").replace(/[“”]/g, '"').replace(/\s+/g, ' ').trim();
 }

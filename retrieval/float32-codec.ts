@@ -1,4 +1,11 @@
-import { JsonCodec, type DocumentCatalog, type IndexCodec, type IndexData, type IndexItem, type MetadataTypes } from 'vectra';
+import { createRequire } from 'node:module';
+import type { DocumentCatalog, IndexCodec, IndexData, IndexItem, MetadataTypes } from 'vectra';
+
+// vectra's module graph takes 1–2 s to load (it brings clients for hosted models), which every CLI
+// call paid for a file format. Only LocalIndex asks a codec for catalogs and metadata, and whoever
+// uses LocalIndex has loaded vectra already, so its JSON codec is required on first use.
+let jsonCodec: IndexCodec | null = null;
+const json = (): IndexCodec => (jsonCodec ??= new (createRequire(import.meta.url)('vectra') as typeof import('vectra')).JsonCodec());
 
 const MAGIC = 'NQBF32\n';
 
@@ -13,11 +20,10 @@ const MAGIC = 'NQBF32\n';
 export class Float32Codec implements IndexCodec {
   readonly extension = '.f32idx';
   // Catalogs and metadata files are small; vectra's JSON format serves them.
-  private readonly json = new JsonCodec();
-  serializeCatalog = (c: DocumentCatalog) => this.json.serializeCatalog(c);
-  deserializeCatalog = (b: Buffer) => this.json.deserializeCatalog(b);
-  serializeMetadata = (m: Record<string, MetadataTypes>) => this.json.serializeMetadata(m);
-  deserializeMetadata = (b: Buffer) => this.json.deserializeMetadata(b);
+  serializeCatalog = (c: DocumentCatalog) => json().serializeCatalog(c);
+  deserializeCatalog = (b: Buffer) => json().deserializeCatalog(b);
+  serializeMetadata = (m: Record<string, MetadataTypes>) => json().serializeMetadata(m);
+  deserializeMetadata = (b: Buffer) => json().deserializeMetadata(b);
 
   serializeIndex(data: IndexData): Buffer {
     const dim = data.items[0]?.vector.length ?? 0;

@@ -1,7 +1,8 @@
 import type { Embedder } from '../embeddings/embedder.ts';
 import { articleHash } from './article.ts';
-import { chunkArticle } from './chunker.ts';
+import { chunkSteps } from './chunker.ts';
 import { loadCorpus } from './corpus.ts';
+import { yielder } from './yielder.ts';
 import { STORE_VERSION, type StoredIndex } from './store.ts';
 import { sourceText, type Chunk, type Warning } from './types.ts';
 
@@ -22,7 +23,8 @@ export interface IngestReport {
   warnings: Warning[];
 }
 
-export type Progress = (done: number, total: number) => void;
+/** `phase` is what is being counted: files read, KB of article text chunked, or chunks embedded (the default). */
+export type Progress = (done: number, total: number, phase?: 'reading' | 'chunking' | 'embedding') => void;
 
 const BATCH = 32;
 
@@ -30,8 +32,17 @@ const BATCH = 32;
  * Builds the next index from the corpus folder, re-using the vectors of articles whose content hash
  * is unchanged. Vectors of another model are never mixed in: a model change re-embeds everything.
  */
-export async function buildIndex(dir: string, embedder: Embedder, prev: StoredIndex | null, onProgress?: Progress): Promise<{ data: StoredIndex; report: IngestReport }> {
-  const corpus = await loadCorpus(dir);
+export interface BuildOptions {
+  onProgress?: Progress;
+  /** Stops the build between steps of bounded work (a file, a piece of a paragraph, a batch). */
+  signal?: AbortSignal;
+  /** Files larger than this are skipped with a warning. */
+  maxFileBytes?: number;
+}
+
+export async function buildIndex(dir: string, embedder: Embedder, prev: StoredIndex | null, opts: BuildOptions = {}): Promise<{ data: StoredIndex; report: IngestReport }> {
+  const { onProgress, signal } = opts;
+  const corpus = await loadCorpus(dir, { signal, maxFileBytes: opts.maxFileBytes, onProgress: (done, total) => onProgress?.(done, total, 'reading') });
   const modelChanged = !!prev && (prev.manifest.model.id !== embedder.id || prev.manifest.model.dim !== embedder.dim);
   const old = prev && !modelChanged ? prev : null;
   const oldRows = new Map<string, number[]>();
@@ -44,7 +55,19 @@ export async function buildIndex(dir: string, embedder: Embedder, prev: StoredIn
   const report: IngestReport = { files: corpus.files, articles: corpus.articles.length, added: [], updated: [], removed: [], unchanged: 0, chunks: 0, embedded: 0, modelChanged, changed: true, warnings: corpus.warnings };
   const hashes: Record<string, string> = {};
   const plan: { chunk: Chunk; reuse: number | null }[] = [];
+  const pause = yielder(signal);
+  const kb = (chars: number) => Math.ceil(chars / 1024);
+  const totalChars = corpus.articles.reduce((n, a) => n + a.text.length, 0);
+  let chunked = 0;
+  let lastShown = -1;
+  const showChunking = (chars: number) => {
+    if (kb(chars) === lastShown) return;
+    lastShown = kb(chars);
+    onProgress?.(lastShown, kb(totalChars), 'chunking');
+  };
   for (const a of corpus.articles) {
+    const before = chunked;
+    chunked += a.text.length;
     const hash = articleHash(a);
     hashes[a.id] = hash;
     const prevHash = old?.manifest.hashes[a.id];
@@ -54,11 +77,21 @@ export async function buildIndex(dir: string, embedder: Embedder, prev: StoredIn
       continue;
     }
     (prevHash ? report.updated : report.added).push(a.id);
-    for (const chunk of chunkArticle(a, embedder)) plan.push({ chunk, reuse: null });
+    const steps = chunkSteps(a, embedder);
+    for (let step = steps.next(); ; step = steps.next()) {
+      if (step.done) {
+        for (const chunk of step.value) plan.push({ chunk, reuse: null });
+        break;
+      }
+      showChunking(before + step.value);
+      await pause();
+    }
   }
+  showChunking(totalChars);
   if (prev) report.removed = Object.keys(prev.manifest.hashes).filter((id) => !(id in hashes));
   report.chunks = plan.length;
-  report.changed = !prev || modelChanged || report.added.length + report.updated.length + report.removed.length > 0;
+  // A corpus moved to another folder is saved again, so repairs rebuild from where it is now.
+  report.changed = !prev || modelChanged || prev.manifest.corpusDir !== dir || report.added.length + report.updated.length + report.removed.length > 0;
   if (!report.changed) return { data: prev!, report };
 
   const dim = embedder.dim;
@@ -71,6 +104,7 @@ export async function buildIndex(dir: string, embedder: Embedder, prev: StoredIn
   const byId = new Map(corpus.articles.map((a) => [a.id, a]));
   onProgress?.(0, todo.length);
   for (let b = 0; b < todo.length; b += BATCH) {
+    signal?.throwIfAborted();
     const rows = todo.slice(b, b + BATCH);
     const texts = rows.map((i) => {
       const c = plan[i]!.chunk;
@@ -82,7 +116,7 @@ export async function buildIndex(dir: string, embedder: Embedder, prev: StoredIn
     onProgress?.(report.embedded, todo.length);
   }
   const data: StoredIndex = {
-    manifest: { version: STORE_VERSION, model: { id: embedder.id, dim }, chunkCount: plan.length, hashes, builtAt: new Date().toISOString() },
+    manifest: { version: STORE_VERSION, model: { id: embedder.id, dim }, chunkCount: plan.length, hashes, builtAt: new Date().toISOString(), corpusDir: dir },
     articles: corpus.articles,
     chunks: plan.map((p) => p.chunk),
     vectors,

@@ -1,4 +1,3 @@
-import * as cheerio from 'cheerio';
 import { parse as parseYaml } from 'yaml';
 import type { ArticleDraft, BodyBlock } from './article.ts';
 import { toBlocks } from './text.ts';
@@ -9,7 +8,13 @@ export function parseMarkdown(raw: string, fallbackTitle: string): ArticleDraft[
   let body = raw.replace(/^\ufeff/, '');
   const fm = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/.exec(body);
   if (fm) {
-    const parsed: unknown = parseYaml(fm[1]!);
+    let parsed: unknown;
+    try {
+      parsed = parseYaml(fm[1]!);
+    } catch (e) {
+      // yaml's message starts with what and where ("… at line 2, column 7:"), then quotes the source.
+      throw new Error(`front matter is not valid YAML: ${(e as Error).message.split('\n')[0]!.replace(/:$/, '')}`);
+    }
     if (parsed && typeof parsed === 'object') meta = parsed as Record<string, unknown>;
     body = body.slice(fm[0].length);
   }
@@ -44,7 +49,9 @@ function metaFields(m: Record<string, unknown>): Omit<ArticleDraft, 'title' | 'b
 }
 
 /** An HTML page: one article, from <article> (or <main>, or <body>). */
-export function parseHtml(raw: string, fallbackTitle: string): ArticleDraft[] {
+export async function parseHtml(raw: string, fallbackTitle: string): Promise<ArticleDraft[]> {
+  // Loaded on the first HTML file: ~0.5 s that a question or a corpus without HTML never pays.
+  const cheerio = await import('cheerio');
   const $ = cheerio.load(raw);
   const meta = (sel: string) => $(sel).first().attr('content')?.trim() || null;
   $('script, style, noscript, nav, header, footer, aside, figure, figcaption, form, iframe, svg').remove();

@@ -1,11 +1,14 @@
 import { resolve } from 'node:path';
 import type { EmbedderSettings, EngineChoice } from '../embeddings/index.ts';
+import { UserError } from './errors.ts';
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
 
 export interface EngineSettings {
   corpusDir: string;
   indexDir: string;
+  /** Corpus files larger than this are skipped with a warning (MAX_FILE_MB). */
+  maxFileBytes: number;
   embedder: EmbedderSettings;
   /** Chunk count from which dense search uses a nearest-neighbour graph instead of scanning every vector. */
   annMinChunks: number;
@@ -13,23 +16,27 @@ export interface EngineSettings {
 
 /** Below this many chunks the exact scan is fast and exact: no nearest-neighbour graph (retrieval/ann.ts). */
 export const ANN_MIN_CHUNKS = 20_000;
+export const DEFAULT_MAX_FILE_MB = 50;
 
 const ENGINES: EngineChoice[] = ['auto', 'transformers', 'use-lite'];
 
-/** Engine settings from the environment; a bad value names the variable and what it accepts. */
+/** Engine settings from the environment; a bad value names the variable and what it accepts (a UserError: exit code 2). */
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): EngineSettings {
   const engine = (env.EMBEDDING_ENGINE?.trim() || 'auto') as EngineChoice;
-  if (!ENGINES.includes(engine)) throw new Error(`EMBEDDING_ENGINE must be one of ${ENGINES.join(', ')} (got "${engine}").`);
+  if (!ENGINES.includes(engine)) throw new UserError(`EMBEDDING_ENGINE must be one of ${ENGINES.join(', ')} (got "${engine}").`);
   const dtype = env.EMBEDDING_DTYPE?.trim() || 'q8';
-  if (!['q8', 'fp32', 'fp16'].includes(dtype)) throw new Error(`EMBEDDING_DTYPE must be q8, fp32 or fp16 (got "${dtype}").`);
+  if (!['q8', 'fp32', 'fp16'].includes(dtype)) throw new UserError(`EMBEDDING_DTYPE must be q8, fp32 or fp16 (got "${dtype}").`);
   const download = (env.ALLOW_MODEL_DOWNLOAD ?? 'true').trim().toLowerCase();
-  if (!['true', 'false', '1', '0', 'yes', 'no'].includes(download)) throw new Error(`ALLOW_MODEL_DOWNLOAD must be true or false (got "${download}").`);
+  if (!['true', 'false', '1', '0', 'yes', 'no'].includes(download)) throw new UserError(`ALLOW_MODEL_DOWNLOAD must be true or false (got "${download}").`);
   const path = (v: string | undefined, fallback: string) => resolve(v?.trim() || fallback);
   const annMin = env.ANN_MIN_CHUNKS?.trim() || String(ANN_MIN_CHUNKS);
-  if (!/^[1-9]\d*$/.test(annMin)) throw new Error(`ANN_MIN_CHUNKS must be a whole number of chunks, 1 or more (got "${annMin}").`);
+  if (!/^[1-9]\d*$/.test(annMin)) throw new UserError(`ANN_MIN_CHUNKS must be a whole number of chunks, 1 or more (got "${annMin}").`);
+  const maxMb = Number(env.MAX_FILE_MB?.trim() || DEFAULT_MAX_FILE_MB);
+  if (!Number.isFinite(maxMb) || maxMb <= 0) throw new UserError(`MAX_FILE_MB must be a number of megabytes above 0 (got "${env.MAX_FILE_MB}").`);
   return {
     corpusDir: path(env.CORPUS_DIR, resolve(PROJECT_ROOT, 'data', 'corpus')),
     indexDir: path(env.INDEX_DIR, resolve(PROJECT_ROOT, '.index')),
+    maxFileBytes: Math.round(maxMb * 1024 * 1024),
     annMinChunks: Number(annMin),
     embedder: {
       engine,

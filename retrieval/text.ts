@@ -1,15 +1,30 @@
 import { eng } from 'stopword';
 import { stemmer } from 'stemmer';
 
+// Characters that show as nothing yet split or disguise words: soft hyphen, zero-width spaces and
+// joiners, word joiner and invisible operators, byte-order mark, and the bidi controls (marks,
+// embeddings, overrides, isolates) — an override echoed back would also reverse the rest of the line.
+const INVISIBLE = /[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+
+/** Removes invisible characters (see INVISIBLE): "rail\u00adway" and "rail\u200bway" become "railway". */
+export function stripInvisible(s: string): string {
+  return s.replace(INVISIBLE, '');
+}
+
+/** A question, title or name typed by a user, normalised as article text is. */
+export function normalizeQuery(s: string): string {
+  return normalizeLine(s.replace(/\s+/g, ' '));
+}
+
 /**
  * One normalisation for every text we store, so offsets computed on it stay valid and every quote
- * is an exact substring of what we show: NFC, no-break and other exotic spaces to plain spaces,
- * runs of spaces/tabs folded, lines trimmed.
+ * is an exact substring of what we show: invisible characters removed, NFC, no-break and other
+ * exotic spaces to plain spaces, runs of spaces/tabs folded, lines trimmed.
  */
 export function normalizeLine(s: string): string {
-  return s
+  return stripInvisible(s)
     .normalize('NFC')
-    .replace(/[\u00a0\u2000-\u200a\u202f\u205f\u3000\ufeff\u200b]/g, ' ')
+    .replace(/[\u00a0\u2000-\u200a\u202f\u205f\u3000]/g, ' ')
     .replace(/[\t\f\v ]+/g, ' ')
     .trim();
 }

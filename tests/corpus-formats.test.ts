@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -65,6 +65,54 @@ describe('corpus formats', () => {
     const titles = articles.map((a) => a.title);
     expect(titles).toEqual(expect.arrayContaining(['Good Title', 'Kept', 'Café Owners Protest']));
     expect(titles).not.toContain('No body');
+  });
+
+  it('reads UTF-16 and UTF-8 files with a byte-order mark; skips binaries without NUL bytes', async () => {
+    const utf16le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Dam Repairs Begin\n\nWork on the dam started in June.', 'utf16le')]);
+    const utf16be = Buffer.from(utf16le.subarray(2)).swap16();
+    // Pseudo-random bytes with no NUL: what a renamed image or archive looks like.
+    let x = 7;
+    const noNul = Buffer.from(Array.from({ length: 4000 }, () => ((x = (x * 1103515245 + 12345) % 2147483648), 1 + (x % 255))));
+    const dir = folder({
+      'le.txt': utf16le,
+      'be.txt': Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(utf16be)]),
+      'bom8.txt': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('Bom Title\n\nA body with a mark before it.')]),
+      'blob.txt': noNul,
+      // Text at the start, binary after it.
+      'late.md': Buffer.concat([Buffer.from(`# Looks Fine\n\n${'Plain words here. '.repeat(60)}\n`), noNul]),
+    });
+    const { articles, warnings } = await loadCorpus(dir);
+    const byFile = Object.fromEntries(warnings.map((w) => [w.file, w.message]));
+    expect(byFile['blob.txt']).toMatch(/binary file/);
+    expect(byFile['late.md']).toMatch(/binary file/);
+    expect(byFile['le.txt']).toBeUndefined();
+    expect(byFile['be.txt']).toBeUndefined();
+    expect(articles.map((a) => a.title).sort()).toEqual(['Bom Title', 'Dam Repairs Begin', 'Dam Repairs Begin']);
+    expect(articles.filter((a) => a.title === 'Dam Repairs Begin').map((a) => a.text)).toEqual(['Work on the dam started in June.', 'Work on the dam started in June.']);
+  });
+
+  it('follows symbolic links once, warning about loops, duplicates and broken links', async () => {
+    const outside = folder({ 'far.md': '# Far Away\n\nA linked article from elsewhere.', 'sub/deep.md': '# Deep Down\n\nA linked folder.' });
+    const dir = folder({ 'home.md': '# At Home\n\nThe corpus itself.' });
+    symlinkSync(join(outside, 'far.md'), join(dir, 'far-link.md'));
+    symlinkSync(join(outside, 'sub'), join(dir, 'linked'));
+    symlinkSync(dir, join(dir, 'loop'));
+    symlinkSync(join(dir, 'home.md'), join(dir, 'home-again.md'));
+    symlinkSync(join(outside, 'gone.md'), join(dir, 'broken.md'));
+    const { articles, warnings } = await loadCorpus(dir);
+    expect(articles.map((a) => a.title).sort()).toEqual(['At Home', 'Deep Down', 'Far Away']);
+    const byFile = Object.fromEntries(warnings.map((w) => [w.file, w.message]));
+    expect(byFile['loop']).toMatch(/folder already read .*skipped/);
+    expect(byFile['home.md'] ?? byFile['home-again.md']).toMatch(/same file as .*skipped/);
+    expect(byFile['broken.md']).toMatch(/symbolic link to a missing .*ENOENT.*skipped/);
+    expect(warnings).toHaveLength(3);
+  });
+
+  it('skips a file over the size limit, naming the setting', async () => {
+    const dir = folder({ 'small.md': '# Small\n\nFits.', 'big.md': `# Big\n\n${'word '.repeat(400)}` });
+    const { articles, warnings } = await loadCorpus(dir, { maxFileBytes: 1000 });
+    expect(articles.map((a) => a.title)).toEqual(['Small']);
+    expect(warnings).toEqual([{ file: 'big.md', message: expect.stringMatching(/larger than MAX_FILE_MB .*skipped/) }]);
   });
 
   it('names a missing corpus folder', async () => {

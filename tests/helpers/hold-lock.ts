@@ -1,0 +1,6 @@
+// Child process for the lock test: takes the index's write lock, says so, and holds it until killed.
+import { lockIndex } from '../../retrieval/store.ts';
+
+await lockIndex(process.argv[2]!);
+process.stdout.write('locked\n');
+setInterval(() => {}, 1000);
