@@ -1,6 +1,7 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, SlashCommandBuilder } from 'discord.js';
 import type { Engine } from '../retrieval/engine.ts';
 import { fitEmbed } from './limits.ts';
+import { indexArg, integerOption } from './options.ts';
 import { citation, safeText } from './render.ts';
 import { customId, NO_MENTIONS, type SlashCommand } from './types.ts';
 
@@ -32,10 +33,10 @@ export const articles: SlashCommand = {
     .toJSON(),
 
   async execute(i, ctx) {
-    await i.reply({ ...renderArticles(ctx.engine, i.options.getInteger('page') ?? 1), allowedMentions: NO_MENTIONS });
+    await i.reply({ ...renderArticles(ctx.engine, integerOption(i, 'page', 1) ?? 1), allowedMentions: NO_MENTIONS });
   },
 
   async button(i, [page], ctx) {
-    await i.update({ ...renderArticles(ctx.engine, Number(page) || 1), allowedMentions: NO_MENTIONS });
+    await i.update({ ...renderArticles(ctx.engine, indexArg(page, 1_000_000) ?? 1), allowedMentions: NO_MENTIONS });
   },
 };

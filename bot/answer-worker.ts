@@ -1,0 +1,41 @@
+import { workerData } from 'node:worker_threads';
+import { Engine } from '../retrieval/engine.ts';
+import { UserError } from '../retrieval/errors.ts';
+import type { AskOptions } from '../retrieval/answer.ts';
+import type { EngineSettings } from '../retrieval/settings.ts';
+
+export type AnswerTask =
+  | { kind: 'warm'; generation: number }
+  | { kind: 'ask'; generation: number; question: string; opts: AskOptions }
+  | { kind: 'sources'; generation: number; query: string; limit: number };
+
+/** A UserError does not survive the trip between threads as itself, so it travels as a message. */
+export type AnswerResult = { ok: unknown } | { userError: string };
+
+const settings = (workerData as { settings: EngineSettings }).settings;
+let engine: Engine | null = null;
+let generation = -1;
+
+/** The engine over the index of `gen`: a re-index saved a new one when the generation moved on. */
+async function engineFor(gen: number): Promise<Engine> {
+  if (!engine || gen !== generation) {
+    // The embedder is kept across reloads: only the index changes.
+    engine = await Engine.open(settings, () => {}, engine?.embedder);
+    generation = gen;
+  }
+  return engine;
+}
+
+export default async function run(task: AnswerTask): Promise<AnswerResult> {
+  try {
+    const e = await engineFor(task.generation);
+    if (task.kind === 'ask') return { ok: await e.ask(task.question, task.opts) };
+    if (task.kind === 'sources') return { ok: await e.sources(task.query, task.limit) };
+    // Warm-up: the model ran its probe when loaded; one question compiles the scoring code too.
+    if (e.ready) await e.ask('What happened and when?', { limit: 3 });
+    return { ok: null };
+  } catch (err) {
+    if (err instanceof UserError) return { userError: err.message };
+    throw err;
+  }
+}
