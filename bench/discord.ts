@@ -16,6 +16,7 @@ import { PROJECT_ROOT } from '../retrieval/settings.ts';
 import { startBotProcess } from '../tests/fake-discord/bot-process.ts';
 import { askBurst, percentile, type BurstResult } from '../tests/fake-discord/burst.ts';
 import { FakeDiscord } from '../tests/fake-discord/server.ts';
+import { report } from './report.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -41,10 +42,23 @@ function rssMiB(pid: number): string {
   }
 }
 
-const rows: string[][] = [];
+const rows: Record<string, string | number>[] = [];
 const row = (mode: string, burst: string, r: BurstResult, rss: string) => {
-  const ack = (p: number) => (percentile(r.ackMs, p) / 1000).toFixed(2);
-  rows.push([mode, burst, `${r.ackMs.length}/${r.sent}`, ack(50), ack(95), ack(100), String(r.ackMs.filter((ms) => ms > 3000).length), `${r.answered}/${r.sent}`, String(r.sorry), String(r.busy), (r.doneMs / 1000).toFixed(1), rss]);
+  const ack = (p: number) => Number((percentile(r.ackMs, p) / 1000).toFixed(2));
+  rows.push({
+    mode,
+    burst,
+    acked: `${r.ackMs.length}/${r.sent}`,
+    'ack p50 s': ack(50),
+    'p95 s': ack(95),
+    'max s': ack(100),
+    'acks > 3 s': r.ackMs.filter((ms) => ms > 3000).length,
+    answered: `${r.answered}/${r.sent}`,
+    sorry: r.sorry,
+    busy: r.busy,
+    'last answer s': Number((r.doneMs / 1000).toFixed(1)),
+    'rss MiB': rss,
+  });
 };
 
 for (const mode of args.modes.split(',')) {
@@ -69,9 +83,4 @@ for (const mode of args.modes.split(',')) {
   await fake.stop();
 }
 
-const head = ['mode', 'burst', 'acked', 'ack p50 s', 'p95 s', 'max s', 'acks > 3 s', 'answered', 'sorry', 'busy', 'last answer s', 'rss MiB'];
-const widths = head.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
-const line = (cells: string[]) => cells.map((c, k) => c.padStart(widths[k]!)).join('  ');
-console.log(`${n} /ask from ${n} users within ${over} ms, bot as its own process (${process.platform}, ${process.version})`);
-console.log(line(head));
-for (const r of rows) console.log(line(r));
+report('discord', `${n} /ask from ${n} users within ${over} ms; the bot is its own process (${process.platform}, ${process.version})`, rows, { n, overMs: over });

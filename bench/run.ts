@@ -12,6 +12,7 @@ const parts: [string, string[]][] = [
   ['ingest.ts', ['--engine', 'use-lite']],
   ['ingest.ts', ['--engine', 'tiny']],
   ['query.ts', []],
+  ['discord.ts', []],
 ];
 let failed = 0;
 for (const [script, args] of parts) {
