@@ -5,6 +5,7 @@ import type { AskOptions } from '../retrieval/answer.ts';
 import type { SourceMatch } from '../retrieval/engine.ts';
 import { UserError } from '../retrieval/errors.ts';
 import type { EngineSettings } from '../retrieval/settings.ts';
+import type { Summary } from '../retrieval/summary.ts';
 import type { Answer } from '../retrieval/types.ts';
 import type { AnswerResult, AnswerTask } from './answer-worker.ts';
 
@@ -18,7 +19,7 @@ export interface PoolOptions {
 }
 
 /**
- * Embedding and scoring on worker threads, each with its own copy of the model and the index, so the
+ * Embedding and scoring (questions, topic searches, summaries) on worker threads, each with its own copy of the model and the index, so the
  * main thread stays free to acknowledge interactions within Discord's 3 seconds whatever the load.
  */
 export class AnswerPool implements AnswerWork {
@@ -49,6 +50,10 @@ export class AnswerPool implements AnswerWork {
 
   sources(query: string, limit: number): Promise<SourceMatch[]> {
     return this.run({ kind: 'sources', generation: this.generation, query, limit }) as Promise<SourceMatch[]>;
+  }
+
+  summary(articleId: string): Promise<Summary> {
+    return this.run({ kind: 'summary', generation: this.generation, articleId }) as Promise<Summary>;
   }
 
   /** Threads reload the index from disk before their next question. */

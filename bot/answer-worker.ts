@@ -7,7 +7,8 @@ import type { EngineSettings } from '../retrieval/settings.ts';
 export type AnswerTask =
   | { kind: 'warm'; generation: number }
   | { kind: 'ask'; generation: number; question: string; opts: AskOptions }
-  | { kind: 'sources'; generation: number; query: string; limit: number };
+  | { kind: 'sources'; generation: number; query: string; limit: number }
+  | { kind: 'summary'; generation: number; articleId: string };
 
 /** A UserError does not survive the trip between threads as itself, so it travels as a message. */
 export type AnswerResult = { ok: unknown } | { userError: string };
@@ -31,6 +32,7 @@ export default async function run(task: AnswerTask): Promise<AnswerResult> {
     const e = await engineFor(task.generation);
     if (task.kind === 'ask') return { ok: await e.ask(task.question, task.opts) };
     if (task.kind === 'sources') return { ok: await e.sources(task.query, task.limit) };
+    if (task.kind === 'summary') return { ok: await e.summary(task.articleId) };
     // Warm-up: the model ran its probe when loaded; one question compiles the scoring code too.
     if (e.ready) await e.ask('What happened and when?', { limit: 3 });
     return { ok: null };

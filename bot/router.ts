@@ -1,5 +1,5 @@
 import { MessageFlags, type Interaction, type RepliableInteraction } from 'discord.js';
-import { DeliveryFailed, deliver, DiscordGone, isGone } from '../commands/deliver.ts';
+import { DeliveryFailed, deliver, DiscordGone, isGone, replyReliably } from '../commands/deliver.ts';
 import { COMMANDS } from '../commands/index.ts';
 import { NO_MENTIONS, type CommandContext } from '../commands/types.ts';
 import { UserError } from '../retrieval/errors.ts';
@@ -14,7 +14,7 @@ export async function tell(i: RepliableInteraction, content: string, ctx: Comman
     } else if (i.replied) {
       await deliver(i, 'message', () => i.followUp({ ...msg, flags: MessageFlags.Ephemeral }), ctx);
     } else {
-      await i.reply({ ...msg, flags: MessageFlags.Ephemeral });
+      await replyReliably(i, { ...msg, flags: MessageFlags.Ephemeral }, ctx.log);
     }
   } catch (e) {
     if (e instanceof DiscordGone || e instanceof DeliveryFailed) return; // already logged

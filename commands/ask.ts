@@ -1,7 +1,7 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, MessageFlags, SlashCommandBuilder, type APIEmbed } from 'discord.js';
 import { checkDate, checkQuestion, MAX_QUESTION_CHARS } from '../retrieval/errors.ts';
 import type { Answer, Filters, Passage } from '../retrieval/types.ts';
-import { deferReliably, deliver } from './deliver.ts';
+import { deferReliably, deliver, replyReliably, updateReliably } from './deliver.ts';
 import { clip, embedLength, fitEmbed, LIMITS } from './limits.ts';
 import { focusedText, indexArg, optionValue, textOption } from './options.ts';
 import { blockQuote, citation, confidenceCue, location, passageCitation, renderQuote, safeText } from './render.ts';
@@ -93,7 +93,7 @@ export const ask: SlashCommand = {
   async execute(i, ctx) {
     const wait = ctx.cooldown.take(i.user.id);
     if (wait > 0) {
-      await i.reply({ content: `You're asking quickly — try again in ${Math.ceil(wait / 1000)} s.`, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      await replyReliably(i, { content: `You're asking quickly — try again in ${Math.ceil(wait / 1000)} s.`, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }, ctx.log);
       return;
     }
     // Bad input is reported before deferring, so the message can be ephemeral.
@@ -128,15 +128,15 @@ export const ask: SlashCommand = {
     const size = !answer ? 0 : action === 'page' ? pages : action === 'para' ? answer.passages.length : 0;
     const index = indexArg(arg, size);
     if (!answer) {
-      await i.reply({ content: 'This answer has expired (the bot restarted or re-indexed). Ask again with `/ask`.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      await replyReliably(i, { content: 'This answer has expired (the bot restarted or re-indexed). Ask again with `/ask`.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }, ctx.log);
       return;
     }
     if (index === null) {
-      await i.reply({ content: 'This button no longer works; run `/ask` again.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      await replyReliably(i, { content: 'This button no longer works; run `/ask` again.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }, ctx.log);
       return;
     }
     if (action === 'page') {
-      await i.update({ ...renderAnswer(answer, key!, index), allowedMentions: NO_MENTIONS });
+      await updateReliably(i, { ...renderAnswer(answer, key!, index), allowedMentions: NO_MENTIONS }, ctx.log);
       return;
     }
     const passage = answer.passages[index];
@@ -145,18 +145,18 @@ export const ask: SlashCommand = {
       const notes = ctx.engine.article(passage.article.id)?.notes ?? [];
       const bio = notes.find((n) => n.slice(passage.start, passage.end) === passage.quote) ?? notes.find((n) => n.includes(passage.quote));
       if (!bio) {
-        await i.reply({ content: 'That quote is from the author’s bio, which is no longer in the index.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+        await replyReliably(i, { content: 'That quote is from the author’s bio, which is no longer in the index.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }, ctx.log);
         return;
       }
-      await i.reply({ embeds: [paragraphEmbed(bio, passage.quote, citation(passage.article), 'About the author', 'the author’s bio, verbatim')], flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      await replyReliably(i, { embeds: [paragraphEmbed(bio, passage.quote, citation(passage.article), 'About the author', 'the author’s bio, verbatim')], flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }, ctx.log);
       return;
     }
     const para = passage && ctx.engine.paragraph(passage.article.id, passage.paragraph);
     if (!passage || !para) {
-      await i.reply({ content: 'That article is no longer in the index.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      await replyReliably(i, { content: 'That article is no longer in the index.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }, ctx.log);
       return;
     }
-    await i.reply({ embeds: [paragraphEmbed(para.text, passage.quote, citation(para.article), location(passage))], flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+    await replyReliably(i, { embeds: [paragraphEmbed(para.text, passage.quote, citation(para.article), location(passage))], flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }, ctx.log);
   },
 };
 

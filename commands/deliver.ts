@@ -1,4 +1,4 @@
-import { DiscordAPIError, HTTPError, RESTJSONErrorCodes, type RepliableInteraction } from 'discord.js';
+import { DiscordAPIError, HTTPError, MessageFlags, RESTJSONErrorCodes, type InteractionReplyOptions, type InteractionUpdateOptions, type ButtonInteraction, type RepliableInteraction } from 'discord.js';
 import type { Logger } from './types.ts';
 
 /** An interaction token lets the bot edit its reply and send follow-ups for 15 minutes. */
@@ -82,28 +82,46 @@ export class DiscordGone extends Error {
 }
 
 /**
- * Defers the reply. A dropped connection is retried at once (the 3-second acknowledgement window
- * leaves no room for backoff); "already acknowledged" on a retry means the first attempt got through.
+ * Sends the acknowledgement of an interaction (a reply, a deferral, an update). A dropped connection
+ * is retried at once (the 3-second window leaves no room for backoff); "already acknowledged" on a
+ * retry means the first attempt got through, and `markDone` records that as discord.js would have.
  */
-export async function deferReliably(i: RepliableInteraction, ephemeral: boolean, log: Logger): Promise<void> {
-  const flags = ephemeral ? (64 as const) : undefined;
+async function acknowledge(i: RepliableInteraction, what: string, send: () => Promise<unknown>, log: Logger, markDone: () => void): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await i.deferReply(flags ? { flags } : {});
+      await send();
       return;
     } catch (e) {
       if (attempt > 1 && e instanceof DiscordAPIError && e.code === RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged) {
-        // discord.js marks the interaction deferred only when its own call succeeded.
-        i.deferred = true;
-        i.ephemeral = ephemeral;
+        markDone();
         return;
       }
       if (isGone(e)) {
-        log.warn('interaction no longer answerable', { interaction: i.id, what: 'deferral', code: e.code });
+        log.warn('interaction no longer answerable', { interaction: i.id, what, code: e.code });
         throw new DiscordGone(e);
       }
+      // A 5xx was already retried by discord.js.
       if (attempt >= 3 || !isTransient(e) || e instanceof HTTPError) throw e;
-      log.warn('deferral failed; retrying', { interaction: i.id, attempt, error: e });
+      log.warn('acknowledgement failed; retrying', { interaction: i.id, what, attempt, error: e });
     }
   }
+}
+
+export function deferReliably(i: RepliableInteraction, ephemeral: boolean, log: Logger): Promise<void> {
+  return acknowledge(i, 'deferral', () => i.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {}), log, () => {
+    i.deferred = true;
+    i.ephemeral = ephemeral;
+  });
+}
+
+export function replyReliably(i: RepliableInteraction, payload: InteractionReplyOptions, log: Logger): Promise<void> {
+  return acknowledge(i, 'reply', () => i.reply(payload), log, () => {
+    i.replied = true;
+  });
+}
+
+export function updateReliably(i: ButtonInteraction, payload: InteractionUpdateOptions, log: Logger): Promise<void> {
+  return acknowledge(i, 'update', () => i.update(payload), log, () => {
+    i.replied = true;
+  });
 }

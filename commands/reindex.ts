@@ -1,7 +1,7 @@
 import { InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import { describeReport } from '../retrieval/ingest.ts';
 import { NO_MENTIONS, type SlashCommand } from './types.ts';
-import { deferReliably, deliver } from './deliver.ts';
+import { deferReliably, deliver, replyReliably } from './deliver.ts';
 import { clip, LIMITS } from './limits.ts';
 
 const PROGRESS_EVERY_MS = 5000;
@@ -18,11 +18,11 @@ export const reindex: SlashCommand = {
     // Discord hides the command from members without the permission, but server admins can override
     // that per channel or role; the bot checks again.
     if (!i.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
-      await i.reply({ content: 'Only members with the **Manage Server** permission can re-index the corpus.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      await replyReliably(i, { content: 'Only members with the **Manage Server** permission can re-index the corpus.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }, ctx.log);
       return;
     }
     if (ctx.engine.isReindexing) {
-      await i.reply({ content: 'A re-index is already running; answers keep working meanwhile.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      await replyReliably(i, { content: 'A re-index is already running; answers keep working meanwhile.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }, ctx.log);
       return;
     }
     await deferReliably(i, true, ctx.log);

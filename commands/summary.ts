@@ -20,7 +20,7 @@ export const summary: SlashCommand = {
     const article = ctx.engine.findArticle(ref);
     if (!article) throw new UserError(`No article matches "${ref.slice(0, 100)}". Pick one from the list as you type, or browse with \`/articles\`.`);
     await deferReliably(i, false, ctx.log);
-    const s = await ctx.engine.summary(article.id);
+    const s = await ctx.work.summary(article.id);
     const bullets: string[] = [];
     let used = s.standfirst ? s.standfirst.length + 4 : 0;
     for (const x of s.sentences) {

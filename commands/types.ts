@@ -6,6 +6,7 @@ import type {
 } from 'discord.js';
 import type { AskOptions } from '../retrieval/answer.ts';
 import type { Engine, SourceMatch } from '../retrieval/engine.ts';
+import type { Summary } from '../retrieval/summary.ts';
 import type { Answer } from '../retrieval/types.ts';
 import type { AnswerCache } from './answer-cache.ts';
 import type { Cooldown } from './cooldown.ts';
@@ -20,6 +21,8 @@ export interface Logger {
 export interface AnswerWork {
   ask(question: string, opts: AskOptions): Promise<Answer>;
   sources(query: string, limit: number): Promise<SourceMatch[]>;
+  /** An article's extractive summary (its sentences are embedded the first time). */
+  summary(articleId: string): Promise<Summary>;
   /** After a re-index saved a new index: later questions are answered from it. */
   reloadIndex?(): Promise<void>;
 }

@@ -32,6 +32,8 @@ describe('answering on worker threads', () => {
     const direct = await engine.ask('Why did dockers protest the harbour tariffs?', { limit: 5 });
     expect(viaPool).toEqual(direct);
     expect(viaPool.passages[0]?.article.title).toBe('Harbour tariffs rise');
+    const id = viaPool.passages[0]!.article.id;
+    expect(await pool.summary(id)).toEqual(await engine.summary(id));
 
     writeFileSync(join(corpus, 'b.jsonl'), article('Volcano erupts in Iceland', 'A volcano erupted near Grindavik in Iceland, and the town was evacuated at night.'));
     await engine.ingest();

@@ -25,7 +25,7 @@ describe('delivery survives Discord faults; bad payloads get a clear answer', ()
     await fake.start();
     engine = await openSeedEngine();
     // The real engine answers in this process; counting shows an answer is computed once however often it is sent.
-    const work: AnswerWork = { ask: (q, o) => (asked++, engine.ask(q, o)), sources: (q, l) => engine.sources(q, l) };
+    const work: AnswerWork = { ask: (q, o) => (asked++, engine.ask(q, o)), sources: (q, l) => engine.sources(q, l), summary: (id) => engine.summary(id) };
     const config: BotConfig = { token: TOKEN, clientId: APP_ID, guildId: GUILD_ID, apiBase: fake.apiBase, askCooldownMs: 0, answerThreads: null, shutdownGraceMs: 10_000, engine: engine.settings };
     bot = await startBot(config, engine, createLogger([TOKEN], (l) => logs.push(l)), { work, onFatal: (code) => fatal.push(code) });
   });
@@ -74,6 +74,12 @@ describe('delivery survives Discord faults; bad payloads get a clear answer', ()
     expect(edit.body.embeds[0].description).toMatch(/railway workers/i);
     const callbacks = fake.requests.filter((r) => isCallback(r) && r.path.includes(payload.token));
     expect(callbacks.map((r) => r.status)).toEqual([0, 204]);
+
+    const help = slashCommand('help', {}, newUser());
+    fake.inject((r) => isCallback(r) && r.path.includes(help.token), { drop: true }, { times: 1 });
+    fake.dispatchInteraction(help);
+    const reply = await fake.waitFor((r) => isCallback(r) && r.path.includes(help.token) && r.status === 204);
+    expect(reply.body.data.embeds[0].title).toBe('News quote bot');
   });
 
   it('10062 Unknown interaction on the answer: one warning, no second call, no error', async () => {
