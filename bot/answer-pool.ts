@@ -36,6 +36,8 @@ export class AnswerPool implements AnswerWork {
       maxThreads: this.threads,
       maxQueue: opts.maxQueue ?? 1000,
       idleTimeout: Number.POSITIVE_INFINITY,
+      // Two at a time: one question's scoring runs while the other's waits for the model (onnxruntime runs off the thread).
+      concurrentTasksPerWorker: 2,
     });
   }
 

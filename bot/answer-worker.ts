@@ -14,17 +14,21 @@ export type AnswerTask =
 export type AnswerResult = { ok: unknown } | { userError: string };
 
 const settings = (workerData as { settings: EngineSettings }).settings;
-let engine: Engine | null = null;
-let generation = -1;
+let current: { generation: number; engine: Promise<Engine> } | null = null;
 
 /** The engine over the index of `gen`: a re-index saved a new one when the generation moved on. */
-async function engineFor(gen: number): Promise<Engine> {
-  if (!engine || gen !== generation) {
-    // The embedder is kept across reloads: only the index changes.
-    engine = await Engine.open(settings, () => {}, engine?.embedder);
-    generation = gen;
+function engineFor(gen: number): Promise<Engine> {
+  if (!current || current.generation !== gen) {
+    const previous = current?.engine;
+    // The embedder is kept across reloads: only the index changes. Tasks running at once share one load.
+    const engine = (async () => Engine.open(settings, () => {}, (await previous?.catch(() => null))?.embedder))();
+    current = { generation: gen, engine };
+    // A failed load is tried again by the next task rather than failing every one after it.
+    engine.catch(() => {
+      if (current?.engine === engine) current = null;
+    });
   }
-  return engine;
+  return current.engine;
 }
 
 export default async function run(task: AnswerTask): Promise<AnswerResult> {

@@ -32,7 +32,9 @@ async function main(): Promise<void> {
   let fatal: string | null = null;
   const stop = async (): Promise<number> => {
     await bot?.stop(config.shutdownGraceMs);
-    return fatal ? 1 : 0;
+    const status = fatal ? 1 : 0;
+    log.info('exiting', { status });
+    return status;
   };
   exitOnSignals(stop, log);
   bot = await startBot(config, engine, log, {

@@ -49,6 +49,8 @@ export async function startBot(config: BotConfig, engine: Engine, log: Logger, o
   try {
     // Every thread loads the model and answers one question before the first interaction can arrive.
     await pool?.warm();
+    // On the main thread too: the first asker should not pay for compiling the scoring code.
+    if (!opts.work && !pool && engine.ready) await engine.ask('What happened and when?', { limit: 3 });
     await registerCommands(config, log);
   } catch (e) {
     await pool?.destroy();

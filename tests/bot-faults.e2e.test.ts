@@ -82,6 +82,15 @@ describe('delivery survives Discord faults; bad payloads get a clear answer', ()
     expect(reply.body.data.embeds[0].title).toBe('News quote bot');
   });
 
+  it('a 429 on the answer waits as Discord says, then delivers (discord.js handles it; kept working)', async () => {
+    const payload = ask();
+    fake.inject((r) => isEdit(r) && r.path.includes(payload.token), { status: 429, body: { message: 'You are being rate limited.', retry_after: 0.3, global: false }, headers: { 'retry-after': '1', 'x-ratelimit-scope': 'user' } }, { times: 1 });
+    fake.dispatchInteraction(payload);
+    const edit = await delivered(payload.token);
+    expect(edit.body.embeds[0].description).toMatch(/railway workers/i);
+    expect(fake.requests.filter((r) => isEdit(r) && r.path.includes(payload.token)).map((r) => r.status)).toEqual([429, 200]);
+  });
+
   it('10062 Unknown interaction on the answer: one warning, no second call, no error', async () => {
     const payload = ask();
     fake.inject((r) => isEdit(r) && r.path.includes(payload.token), { status: 404, body: { message: 'Unknown interaction', code: 10062 } });
