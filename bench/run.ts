@@ -13,6 +13,7 @@ const parts: [string, string[]][] = [
   ['ingest.ts', ['--engine', 'tiny']],
   ['query.ts', []],
   ['ann.ts', []],
+  ['discord.ts', []],
 ];
 let failed = 0;
 for (const [script, args] of parts) {

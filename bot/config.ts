@@ -7,6 +7,10 @@ export interface BotConfig {
   /** discord.js `rest.api`, e.g. http://127.0.0.1:3000/api; null = Discord itself. */
   apiBase: string | null;
   askCooldownMs: number;
+  /** Worker threads answering questions; 0 = on the main thread; null = one fewer than the cores (at least 1, at most 4). */
+  answerThreads: number | null;
+  /** How long a SIGTERM waits for answers in flight before disconnecting anyway. */
+  shutdownGraceMs: number;
   engine: EngineSettings;
 }
 
@@ -33,6 +37,13 @@ export function loadBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
   if (apiBase && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(apiBase)) problems.push(`DISCORD_API_BASE must be an http(s) URL such as http://127.0.0.1:3000/api (got "${apiBase.slice(0, 60)}").`);
   const cooldown = Number(env.ASK_COOLDOWN_SECONDS ?? 5);
   if (!Number.isFinite(cooldown) || cooldown < 0) problems.push(`ASK_COOLDOWN_SECONDS must be a number of seconds ≥ 0 (got "${env.ASK_COOLDOWN_SECONDS}").`);
+  const threadsRaw = env.ANSWER_THREADS?.trim();
+  const answerThreads = threadsRaw ? Number(threadsRaw) : null;
+  if (answerThreads !== null && (!Number.isInteger(answerThreads) || answerThreads < 0 || answerThreads > 32)) {
+    problems.push(`ANSWER_THREADS must be a whole number from 0 to 32, or empty for automatic (got "${threadsRaw}").`);
+  }
+  const grace = Number(env.SHUTDOWN_GRACE_SECONDS?.trim() || 10);
+  if (!Number.isFinite(grace) || grace < 0) problems.push(`SHUTDOWN_GRACE_SECONDS must be a number of seconds ≥ 0 (got "${env.SHUTDOWN_GRACE_SECONDS}").`);
   let engine: EngineSettings | null = null;
   try {
     engine = settingsFromEnv(env);
@@ -40,5 +51,5 @@ export function loadBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
     problems.push((e as Error).message);
   }
   if (problems.length) throw new ConfigError(problems);
-  return { token, clientId, guildId, apiBase: apiBase?.replace(/\/+$/, '') ?? null, askCooldownMs: cooldown * 1000, engine: engine! };
+  return { token, clientId, guildId, apiBase: apiBase?.replace(/\/+$/, '') ?? null, askCooldownMs: cooldown * 1000, answerThreads, shutdownGraceMs: grace * 1000, engine: engine! };
 }

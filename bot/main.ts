@@ -4,7 +4,8 @@ import { openEngine } from '../cli/open-engine.ts';
 import { UserError } from '../retrieval/errors.ts';
 import { ConfigError, loadBotConfig } from './config.ts';
 import { createLogger } from './log.ts';
-import { startBot } from './start.ts';
+import { exitOnSignals } from './shutdown.ts';
+import { startBot, type RunningBot } from './start.ts';
 
 const NO_TOKEN = `No DISCORD_TOKEN is set, so the bot cannot log in to Discord.
 
@@ -28,22 +29,22 @@ async function main(): Promise<void> {
     return;
   }
   const engine = await openEngine(config.engine, engineLog);
-  const bot = await startBot(config, engine, log);
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) process.exit(1); // a second signal forces it
-    stopping = true;
-    log.info('shutting down', { signal });
-    bot.stop().then(
-      () => process.exit(0),
-      (e: unknown) => {
-        log.error('shutdown failed', { error: e });
-        process.exit(1);
-      },
-    );
+  let bot: RunningBot | null = null;
+  let fatal: string | null = null;
+  const stop = async (): Promise<number> => {
+    await bot?.stop(config.shutdownGraceMs);
+    const status = fatal ? 1 : 0;
+    log.info('exiting', { status });
+    return status;
   };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  exitOnSignals(stop, log);
+  bot = await startBot(config, engine, log, {
+    onFatal: (_code, message) => {
+      // A supervisor restarts on failure only when the exit status says so.
+      fatal = message;
+      stop().then((code) => process.exit(code), () => process.exit(1));
+    },
+  });
 }
 
 process.on('unhandledRejection', (e) => log.error('unhandled rejection', { error: e }));

@@ -1,6 +1,8 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, SlashCommandBuilder } from 'discord.js';
 import type { Engine } from '../retrieval/engine.ts';
+import { replyReliably, updateReliably } from './deliver.ts';
 import { fitEmbed } from './limits.ts';
+import { indexArg, integerOption } from './options.ts';
 import { citation, safeText } from './render.ts';
 import { customId, NO_MENTIONS, type SlashCommand } from './types.ts';
 
@@ -32,10 +34,10 @@ export const articles: SlashCommand = {
     .toJSON(),
 
   async execute(i, ctx) {
-    await i.reply({ ...renderArticles(ctx.engine, i.options.getInteger('page') ?? 1), allowedMentions: NO_MENTIONS });
+    await replyReliably(i, { ...renderArticles(ctx.engine, integerOption(i, 'page', 1) ?? 1), allowedMentions: NO_MENTIONS }, ctx.log);
   },
 
   async button(i, [page], ctx) {
-    await i.update({ ...renderArticles(ctx.engine, Number(page) || 1), allowedMentions: NO_MENTIONS });
+    await updateReliably(i, { ...renderArticles(ctx.engine, indexArg(page, 1_000_000) ?? 1), allowedMentions: NO_MENTIONS }, ctx.log);
   },
 };

@@ -1,7 +1,9 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, MessageFlags, SlashCommandBuilder, type APIEmbed } from 'discord.js';
 import { checkDate, checkQuestion, MAX_QUESTION_CHARS } from '../retrieval/errors.ts';
 import type { Answer, Filters, Passage } from '../retrieval/types.ts';
+import { deferReliably, deliver, replyReliably, updateReliably } from './deliver.ts';
 import { clip, embedLength, fitEmbed, LIMITS } from './limits.ts';
+import { focusedText, indexArg, optionValue, textOption } from './options.ts';
 import { blockQuote, citation, confidenceCue, location, passageCitation, renderQuote, safeText } from './render.ts';
 import { customId, NO_MENTIONS, type SlashCommand } from './types.ts';
 
@@ -91,25 +93,28 @@ export const ask: SlashCommand = {
   async execute(i, ctx) {
     const wait = ctx.cooldown.take(i.user.id);
     if (wait > 0) {
-      await i.reply({ content: `You're asking quickly — try again in ${Math.ceil(wait / 1000)} s.`, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      await replyReliably(i, { content: `You're asking quickly — try again in ${Math.ceil(wait / 1000)} s.`, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }, ctx.log);
       return;
     }
     // Bad input is reported before deferring, so the message can be ephemeral.
-    const question = checkQuestion(i.options.getString('question', true));
+    const question = checkQuestion(optionValue(i, 'question'));
     const filters: Filters = {
-      author: i.options.getString('author') ?? undefined,
-      source: i.options.getString('source') ?? undefined,
-      since: checkDate('since', i.options.getString('since')),
-      until: checkDate('until', i.options.getString('until')),
+      author: textOption(i, 'author') ?? undefined,
+      source: textOption(i, 'source') ?? undefined,
+      since: checkDate('since', textOption(i, 'since')),
+      until: checkDate('until', textOption(i, 'until')),
     };
-    await i.deferReply();
-    const answer = await ctx.engine.ask(question, { filters, limit: FETCHED });
+    await deferReliably(i, false, ctx.log);
+    // Computed once: a failed delivery resends this reply, it never asks again.
+    const answer = await ctx.work.ask(question, { filters, limit: FETCHED });
     ctx.answers.put(i.id, answer);
-    await i.editReply({ ...renderAnswer(answer, i.id, 0), allowedMentions: NO_MENTIONS });
+    const reply = { ...renderAnswer(answer, i.id, 0), allowedMentions: NO_MENTIONS };
+    await deliver(i, 'answer', () => i.editReply(reply), ctx);
   },
 
   async autocomplete(i, ctx) {
-    const focused = i.options.getFocused(true);
+    const focused = focusedText(i);
+    if (!focused) return void (await i.respond([]));
     const field = focused.name === 'source' ? 'source' : 'author';
     const typed = focused.value.toLowerCase();
     const names = [...new Set(ctx.engine.articles().map((a) => a[field]).filter((n): n is string => !!n))];
@@ -119,32 +124,39 @@ export const ask: SlashCommand = {
 
   async button(i, [action, key, arg], ctx) {
     const answer = key ? ctx.answers.get(key) : null;
+    const pages = answer ? Math.ceil(answer.passages.length / PAGE_SIZE) : 0;
+    const size = !answer ? 0 : action === 'page' ? pages : action === 'para' ? answer.passages.length : 0;
+    const index = indexArg(arg, size);
     if (!answer) {
-      await i.reply({ content: 'This answer has expired (the bot restarted or re-indexed). Ask again with `/ask`.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      await replyReliably(i, { content: 'This answer has expired (the bot restarted or re-indexed). Ask again with `/ask`.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }, ctx.log);
+      return;
+    }
+    if (index === null) {
+      await replyReliably(i, { content: 'This button no longer works; run `/ask` again.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }, ctx.log);
       return;
     }
     if (action === 'page') {
-      await i.update({ ...renderAnswer(answer, key!, Number(arg)), allowedMentions: NO_MENTIONS });
+      await updateReliably(i, { ...renderAnswer(answer, key!, index), allowedMentions: NO_MENTIONS }, ctx.log);
       return;
     }
-    const passage = answer.passages[Number(arg)];
+    const passage = answer.passages[index];
     if (passage && (passage.kind === 'author' || passage.paragraph < 1)) {
       // A bio quote: show the bio it comes from.
       const notes = ctx.engine.article(passage.article.id)?.notes ?? [];
       const bio = notes.find((n) => n.slice(passage.start, passage.end) === passage.quote) ?? notes.find((n) => n.includes(passage.quote));
       if (!bio) {
-        await i.reply({ content: 'That quote is from the author’s bio, which is no longer in the index.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+        await replyReliably(i, { content: 'That quote is from the author’s bio, which is no longer in the index.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }, ctx.log);
         return;
       }
-      await i.reply({ embeds: [paragraphEmbed(bio, passage.quote, citation(passage.article), 'About the author', 'the author’s bio, verbatim')], flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      await replyReliably(i, { embeds: [paragraphEmbed(bio, passage.quote, citation(passage.article), 'About the author', 'the author’s bio, verbatim')], flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }, ctx.log);
       return;
     }
     const para = passage && ctx.engine.paragraph(passage.article.id, passage.paragraph);
     if (!passage || !para) {
-      await i.reply({ content: 'That article is no longer in the index.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      await replyReliably(i, { content: 'That article is no longer in the index.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }, ctx.log);
       return;
     }
-    await i.reply({ embeds: [paragraphEmbed(para.text, passage.quote, citation(para.article), location(passage))], flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+    await replyReliably(i, { embeds: [paragraphEmbed(para.text, passage.quote, citation(para.article), location(passage))], flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }, ctx.log);
   },
 };
 

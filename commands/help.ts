@@ -1,6 +1,7 @@
 import { MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { fitEmbed } from './limits.ts';
 import { safeText } from './render.ts';
+import { replyReliably } from './deliver.ts';
 import { NO_MENTIONS, type SlashCommand } from './types.ts';
 
 export const help: SlashCommand = {
@@ -24,6 +25,6 @@ export const help: SlashCommand = {
       '**/articles** — browse everything indexed.',
       '**/reindex** — (server managers) re-read the corpus folder; answers keep working meanwhile.',
     ].filter((l) => l !== '');
-    await i.reply({ embeds: [fitEmbed({ title: 'News quote bot', color: 0x3b82f6, description: lines.join('\n') })], flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+    await replyReliably(i, { embeds: [fitEmbed({ title: 'News quote bot', color: 0x3b82f6, description: lines.join('\n') })], flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }, ctx.log);
   },
 };

@@ -6,6 +6,7 @@ import { sources } from './sources.ts';
 import { summary } from './summary.ts';
 import type { SlashCommand } from './types.ts';
 
-export const COMMANDS: Record<string, SlashCommand> = { ask, summary, sources, articles, help, reindex };
+// A Map: a command name from the payload ("__proto__", "constructor") never reaches an object's prototype.
+export const COMMANDS: ReadonlyMap<string, SlashCommand> = new Map(Object.entries({ ask, summary, sources, articles, help, reindex }));
 
-export const commandDefinitions = () => Object.values(COMMANDS).map((c) => c.definition);
+export const commandDefinitions = () => [...COMMANDS.values()].map((c) => c.definition);

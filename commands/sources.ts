@@ -1,11 +1,12 @@
 import { SlashCommandBuilder, type APIEmbed } from 'discord.js';
-import type { Engine } from '../retrieval/engine.ts';
 import { UserError } from '../retrieval/errors.ts';
 import type { Article } from '../retrieval/types.ts';
 import { respondWithArticles } from './article-option.ts';
+import { deferReliably, deliver } from './deliver.ts';
 import { fitEmbed, LIMITS } from './limits.ts';
+import { textOption } from './options.ts';
 import { blockQuote, citation, embedUrl, safeText } from './render.ts';
-import { NO_MENTIONS, type SlashCommand } from './types.ts';
+import { NO_MENTIONS, type AnswerWork, type SlashCommand } from './types.ts';
 
 const COLOR = 0x8b5cf6;
 
@@ -30,8 +31,8 @@ function articleCard(a: Article, total: number): APIEmbed {
   }, total);
 }
 
-async function topicList(engine: Engine, query: string, total: number): Promise<APIEmbed> {
-  const matches = await engine.sources(query, 8);
+async function topicList(work: AnswerWork, query: string, total: number): Promise<APIEmbed> {
+  const matches = await work.sources(query, 8);
   const title = safeText(`Sources for “${query}”`, LIMITS.embedTitle).text;
   if (!matches.length) return fitEmbed({ title, color: COLOR, description: 'No article in the corpus covers this reliably.' }, total);
   const lines = matches.map((m, k) => `**${k + 1}. ${safeText(citation(m.article), 400).text}**\n${blockQuote(safeText(m.passage.quote, 300).text)} *(${m.passage.kind === 'author' ? 'about the author' : `¶${m.passage.paragraph}`})*`);
@@ -47,18 +48,18 @@ export const sources: SlashCommand = {
     .toJSON(),
 
   async execute(i, ctx) {
-    const ref = i.options.getString('article');
-    const query = i.options.getString('query');
+    const ref = textOption(i, 'article');
+    const query = textOption(i, 'query');
     if (!ref && !query?.trim()) throw new UserError('Give a `query` (a topic) or an `article` (pick one as you type).');
     const article = ref ? ctx.engine.findArticle(ref) : null;
     if (ref && !article) throw new UserError(`No article matches "${ref.slice(0, 100)}". Browse with \`/articles\`.`);
-    await i.deferReply();
+    await deferReliably(i, false, ctx.log);
     // Both embeds share the message's 6000-character budget.
     const total = article && query?.trim() ? LIMITS.embedTotal / 2 : LIMITS.embedTotal;
-    const embeds = [];
+    const embeds: APIEmbed[] = [];
     if (article) embeds.push(articleCard(article, total));
-    if (query?.trim()) embeds.push(await topicList(ctx.engine, query, total));
-    await i.editReply({ embeds, allowedMentions: NO_MENTIONS });
+    if (query?.trim()) embeds.push(await topicList(ctx.work, query, total));
+    await deliver(i, 'sources', () => i.editReply({ embeds, allowedMentions: NO_MENTIONS }), ctx);
   },
 
   autocomplete: (i, ctx) => respondWithArticles(i, ctx.engine),

@@ -1,7 +1,9 @@
 import { SlashCommandBuilder } from 'discord.js';
 import { UserError } from '../retrieval/errors.ts';
 import { respondWithArticles } from './article-option.ts';
+import { deferReliably, deliver } from './deliver.ts';
 import { fitEmbed, LIMITS } from './limits.ts';
+import { textOption } from './options.ts';
 import { citation, embedUrl, safeText } from './render.ts';
 import { NO_MENTIONS, type SlashCommand } from './types.ts';
 
@@ -13,11 +15,12 @@ export const summary: SlashCommand = {
     .toJSON(),
 
   async execute(i, ctx) {
-    const ref = i.options.getString('article', true);
+    const ref = textOption(i, 'article');
+    if (!ref?.trim()) throw new UserError('Pick an `article` to summarise (start typing its title).');
     const article = ctx.engine.findArticle(ref);
     if (!article) throw new UserError(`No article matches "${ref.slice(0, 100)}". Pick one from the list as you type, or browse with \`/articles\`.`);
-    await i.deferReply();
-    const s = await ctx.engine.summary(article.id);
+    await deferReliably(i, false, ctx.log);
+    const s = await ctx.work.summary(article.id);
     const bullets: string[] = [];
     let used = s.standfirst ? s.standfirst.length + 4 : 0;
     for (const x of s.sentences) {
@@ -30,7 +33,7 @@ export const summary: SlashCommand = {
       used += line.length + 1;
     }
     const lead = s.standfirst ? `*${safeText(s.standfirst, 600).text}*\n\n` : '';
-    await i.editReply({
+    const reply = {
       embeds: [
         fitEmbed({
           title: safeText(s.article.title, LIMITS.embedTitle).text,
@@ -41,7 +44,8 @@ export const summary: SlashCommand = {
         }),
       ],
       allowedMentions: NO_MENTIONS,
-    });
+    };
+    await deliver(i, 'summary', () => i.editReply(reply), ctx);
   },
 
   autocomplete: (i, ctx) => respondWithArticles(i, ctx.engine),

@@ -4,7 +4,10 @@ import type {
   ChatInputCommandInteraction,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import type { Engine } from '../retrieval/engine.ts';
+import type { AskOptions } from '../retrieval/answer.ts';
+import type { Engine, SourceMatch } from '../retrieval/engine.ts';
+import type { Summary } from '../retrieval/summary.ts';
+import type { Answer } from '../retrieval/types.ts';
 import type { AnswerCache } from './answer-cache.ts';
 import type { Cooldown } from './cooldown.ts';
 
@@ -14,11 +17,25 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
+/** Where questions are answered: a worker-thread pool in the bot (the engine itself fits too). */
+export interface AnswerWork {
+  ask(question: string, opts: AskOptions): Promise<Answer>;
+  sources(query: string, limit: number): Promise<SourceMatch[]>;
+  /** An article's extractive summary (its sentences are embedded the first time). */
+  summary(articleId: string): Promise<Summary>;
+  /** After a re-index saved a new index: later questions are answered from it. */
+  reloadIndex?(): Promise<void>;
+}
+
 export interface CommandContext {
+  /** Articles, paragraphs, summaries, re-index: the light or rare work, on the main thread. */
   engine: Engine;
+  work: AnswerWork;
   log: Logger;
   answers: AnswerCache;
   cooldown: Cooldown;
+  /** Aborted when the bot stops waiting for in-flight answers (delivery retries give up). */
+  signal?: AbortSignal;
 }
 
 /** One slash command: its definition and handlers. Buttons route by the `name:` prefix of custom_id. */

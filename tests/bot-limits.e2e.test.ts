@@ -45,7 +45,7 @@ describe('bot output stays within Discord limits and pings nobody', () => {
     const settings = seedSettings(mkdtempSync(join(tmpdir(), 'hostile-index-')), hostileCorpus());
     const engine = await Engine.open(settings, () => {}, await tinyEmbedder());
     await engine.ensureIndex();
-    bot = await startBot({ token: 'x.y.z-test', clientId: APP_ID, guildId: GUILD_ID, apiBase: fake.apiBase, askCooldownMs: 0, engine: settings }, engine, createLogger([], () => {}));
+    bot = await startBot({ token: 'x.y.z-test', clientId: APP_ID, guildId: GUILD_ID, apiBase: fake.apiBase, askCooldownMs: 0, answerThreads: 0, shutdownGraceMs: 10_000, engine: settings }, engine, createLogger([], () => {}));
   });
 
   afterAll(async () => {

@@ -23,7 +23,7 @@ describe('Discord bot end to end (real discord.js client, fake Discord)', () => 
   beforeAll(async () => {
     await fake.start();
     const engine = await openSeedEngine();
-    const config: BotConfig = { token: TOKEN, clientId: APP_ID, guildId: GUILD_ID, apiBase: fake.apiBase, askCooldownMs: 60_000, engine: engine.settings };
+    const config: BotConfig = { token: TOKEN, clientId: APP_ID, guildId: GUILD_ID, apiBase: fake.apiBase, askCooldownMs: 60_000, answerThreads: null, shutdownGraceMs: 10_000, engine: engine.settings };
     bot = await startBot(config, engine, createLogger([TOKEN], (l) => logs.push(l)));
   });
 

@@ -47,6 +47,12 @@ describe('bot settings and helpers', () => {
     }
   });
 
+  it('checks the answer threads and the shutdown grace period', () => {
+    expect(loadBotConfig({})).toMatchObject({ answerThreads: null, shutdownGraceMs: 10_000 });
+    expect(loadBotConfig({ ANSWER_THREADS: '0', SHUTDOWN_GRACE_SECONDS: '2.5' })).toMatchObject({ answerThreads: 0, shutdownGraceMs: 2500 });
+    expect(() => loadBotConfig({ ANSWER_THREADS: 'two', SHUTDOWN_GRACE_SECONDS: '-1' })).toThrowError(/ANSWER_THREADS must be a whole number[\s\S]*SHUTDOWN_GRACE_SECONDS must be/);
+  });
+
   it('accepts a complete configuration and runs without a token (chat mode)', () => {
     const c = loadBotConfig({ DISCORD_TOKEN: 'a.b.c', DISCORD_CLIENT_ID: '100000000000000001', DISCORD_API_BASE: 'http://127.0.0.1:9/api/', ASK_COOLDOWN_SECONDS: '3' });
     expect(c).toMatchObject({ token: 'a.b.c', clientId: '100000000000000001', guildId: null, apiBase: 'http://127.0.0.1:9/api', askCooldownMs: 3000 });

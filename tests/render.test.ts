@@ -229,12 +229,13 @@ describe('/ask replies', () => {
       article: (id: string) => (id === ARTICLE.id ? { ...ARTICLE, notes: ['Photo: the picket line.', bioText] } : null),
       paragraph: (id: string, n: number) => (id === ARTICLE.id && n === 3 ? { article: ARTICLE, text: longParagraph, section: null } : null),
     };
-    const ctx = { engine, answers: new AnswerCache(), cooldown: new Cooldown(0), log: { info() {}, warn() {}, error() {} } } as unknown as CommandContext;
+    const ctx = { engine, work: engine, answers: new AnswerCache(), cooldown: new Cooldown(0), log: { info() {}, warn() {}, error() {} } } as unknown as CommandContext;
     const interaction = (extra: object) =>
       ({
         id: '42',
         user: { id: 'u1' },
-        options: { getString: (name: string) => (name === 'question' ? 'When does the strike start?' : null) },
+        createdTimestamp: Date.now(),
+        options: { data: [{ name: 'question', type: 3, value: 'When does the strike start?' }] },
         deferReply: async () => {},
         editReply: async (p: unknown) => replies.push(p),
         reply: async (p: unknown) => replies.push(p),

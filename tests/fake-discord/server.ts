@@ -13,10 +13,37 @@ export interface RecordedRequest {
   query: URLSearchParams;
   body: any;
   auth: string | undefined;
+  /** The status sent back; 0 when the connection was dropped instead. */
+  status: number;
+  /** Date.now() when the request arrived. */
+  at: number;
 }
 
-let nextId = 400000000000000000n;
-export const snowflake = () => String(nextId++);
+/** What the fake does instead of answering normally: an error status, a dropped connection, or a delay first. */
+export type Fault = { status: number; body?: unknown; headers?: Record<string, string> } | { drop: true } | { delayMs: number };
+
+interface FaultRule {
+  match: (r: { method: string; path: string }) => boolean;
+  fault: Fault;
+  /** Requests it still applies to. */
+  left: number;
+  /** Date.now() after which it no longer applies. */
+  until: number;
+}
+
+/** An edit of the original reply of an interaction (how deferred commands answer). */
+export const isEdit = (r: { method: string; path: string }) => r.method === 'PATCH' && /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/.test(r.path);
+/** An interaction callback (the acknowledgement: a reply, a deferral, an update). */
+export const isCallback = (r: { method: string; path: string }) => r.method === 'POST' && /^\/interactions\/\d+\/[^/]+\/callback$/.test(r.path);
+
+const DISCORD_EPOCH = 1420070400000n;
+let lastId = 0n;
+/** A unique id that, like Discord's, encodes when it was made (discord.js reads interaction times from it). */
+export const snowflake = () => {
+  const now = (BigInt(Date.now()) - DISCORD_EPOCH) << 22n;
+  lastId = now > lastId ? now : lastId + 1n;
+  return String(lastId);
+};
 
 /** A message object as Discord returns it, built from what the bot sent (or an empty message). */
 export function messageFrom(body: any, id = snowflake()) {
@@ -53,7 +80,36 @@ export class FakeDiscord {
   private sockets = new Set<WebSocket>();
   private seq = 0;
   private waiters: { pred: (r: RecordedRequest) => boolean; resolve: (r: RecordedRequest) => void }[] = [];
+  private faults: FaultRule[] = [];
+  /** Close codes of gateway connections the client closed. */
+  readonly clientCloses: number[] = [];
   port = 0;
+
+  /** Applies `fault` to the next `times` matching requests, or to every one for `forMs`. */
+  inject(match: FaultRule['match'], fault: Fault, opts: { times?: number; forMs?: number } = {}): void {
+    this.faults.push({ match, fault, left: opts.times ?? Number.POSITIVE_INFINITY, until: opts.forMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + opts.forMs });
+  }
+
+  clearFaults(): void {
+    this.faults = [];
+  }
+
+  /** Closes every gateway connection with `code`, as Discord does (4004: the token was reset). */
+  closeGateway(code: number, reason = ''): void {
+    for (const ws of this.sockets) ws.close(code, reason);
+  }
+
+  /** Gateway connections opened so far. */
+  gatewayConnects = 0;
+
+  private faultFor(r: { method: string; path: string }): Fault | null {
+    const now = Date.now();
+    this.faults = this.faults.filter((f) => f.left > 0 && f.until > now);
+    const rule = this.faults.find((f) => f.match(r));
+    if (!rule) return null;
+    rule.left--;
+    return rule.fault;
+  }
 
   get apiBase(): string {
     return `http://127.0.0.1:${this.port}/api`;
@@ -90,6 +146,7 @@ export class FakeDiscord {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse) {
+    const arrived = Date.now();
     const url = new URL(req.url!, `http://127.0.0.1:${this.port}`);
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -100,13 +157,23 @@ export class FakeDiscord {
       body = req.headers['content-type']?.includes('json') ? JSON.parse(raw) : raw;
     }
     const path = decodeURIComponent(url.pathname).replace(/^\/api\/v\d+/, '');
-    const send = (status: number, data?: unknown) => {
-      res.writeHead(status, data === undefined ? {} : { 'content-type': 'application/json' });
+    const r: RecordedRequest = { method: req.method!, path, query: url.searchParams, body, auth: req.headers.authorization, status: 0, at: arrived };
+    const send = (status: number, data?: unknown, headers: Record<string, string> = {}) => {
+      r.status = status;
+      res.writeHead(status, data === undefined ? headers : { 'content-type': 'application/json', ...headers });
       res.end(data === undefined ? undefined : JSON.stringify(data));
     };
-    const r: RecordedRequest = { method: req.method!, path, query: url.searchParams, body, auth: req.headers.authorization };
+    let fault = this.faultFor(r);
+    if (fault && 'delayMs' in fault) {
+      await new Promise((resolve) => setTimeout(resolve, (fault as { delayMs: number }).delayMs));
+      fault = null;
+    }
     let m: RegExpMatchArray | null;
-    if (req.method === 'GET' && path === '/gateway/bot') {
+    if (fault && 'drop' in fault) {
+      req.socket.destroy();
+    } else if (fault) {
+      send(fault.status, fault.body ?? { message: `injected ${fault.status}`, code: 0 }, fault.headers);
+    } else if (req.method === 'GET' && path === '/gateway/bot') {
       send(200, { url: `ws://127.0.0.1:${this.port}`, shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } });
     } else if (req.method === 'PUT' && (m = path.match(/^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/))) {
       send(200, (body as any[]).map((c) => ({ ...c, id: snowflake(), application_id: m![1], guild_id: m![2], version: snowflake(), type: c.type ?? 1 })));
@@ -126,12 +193,17 @@ export class FakeDiscord {
 
   private gateway(ws: WebSocket) {
     this.sockets.add(ws);
-    ws.on('close', () => this.sockets.delete(ws));
+    this.gatewayConnects++;
+    ws.on('close', (code) => {
+      this.sockets.delete(ws);
+      this.clientCloses.push(code);
+    });
     const out = (payload: object) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(payload));
     out({ op: 10, d: { heartbeat_interval: 30_000 } });
     ws.on('message', (data) => {
       const msg = JSON.parse(String(data)) as { op: number; d: any };
       if (msg.op === 1) out({ op: 11 });
+      if (msg.op === 6) out({ op: 0, t: 'RESUMED', s: ++this.seq, d: {} });
       if (msg.op === 2) {
         out({
           op: 0,
