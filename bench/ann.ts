@@ -7,10 +7,12 @@
  *    quote choice): what a user waits for beyond embedding the question;
  *  - graph build time and file size (built once per index generation, off the main thread);
  *  - the peer: vectra's own LocalIndex.queryItems (the stock way to search the named store), top 10
- *    over the same vectors, read through our codec from the saved index.
+ *    over the same vectors, read through our codec from the saved index;
+ *  - with --orama, Orama's hybrid search (a popular TypeScript search library: full text + vector)
+ *    over the same chunk texts and vectors, top 10 (its insert is slow: minutes at 100k).
  * Sizes above the real-vector count (20k) repeat the real vectors, each copy moved by seeded noise
  * (cosine ≈ 0.9 to its original), so neighbours stay as crowded as real news.
- * Usage: npm run bench:ann [-- --sizes 20000,100000] [--queries 200]
+ * Usage: npm run bench:ann [-- --sizes 20000,100000] [--queries 200] [--orama]
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,15 +23,17 @@ import { findPassages } from '../retrieval/answer.ts';
 import { AnnIndex } from '../retrieval/ann.ts';
 import { denseTopK, exactTopK } from '../retrieval/search.ts';
 import { Snapshot } from '../retrieval/snapshot.ts';
+import { create, insertMultiple, search } from '@orama/orama';
 import { LocalIndex } from 'vectra';
 import { Float32Codec } from '../retrieval/float32-codec.ts';
 import { currentGeneration, saveIndex, STORE_VERSION } from '../retrieval/store.ts';
+import type { Article, Chunk } from '../retrieval/types.ts';
 import { loadBenchEmbedder } from './embedders.ts';
 import { chunksOf, chunkText, corpusOf, newsArticles } from './news.ts';
 import { percentile, report, rssMiB, timed } from './report.ts';
 import { embedResumable } from './vector-cache.ts';
 
-const { values: args } = parseArgs({ options: { sizes: { type: 'string', default: '20000,100000' }, queries: { type: 'string', default: '200' }, real: { type: 'string', default: '20000' } } });
+const { values: args } = parseArgs({ options: { sizes: { type: 'string', default: '20000,100000' }, queries: { type: 'string', default: '200' }, real: { type: 'string', default: '20000' }, orama: { type: 'boolean', default: false } } });
 const embedder = await loadBenchEmbedder('minilm');
 const dim = embedder.dim;
 const realSize = Number(args.real);
@@ -62,6 +66,15 @@ function vectorsOf(size: number): Float32Array {
   return out;
 }
 
+/** The same chunks (text and vector) in an Orama database, as its docs show hybrid search. */
+async function oramaOf(articles: Article[], chunks: Chunk[], vectors: Float32Array) {
+  const byId = new Map(articles.map((a) => [a.id, a]));
+  const db = create({ schema: { text: 'string', embedding: `vector[${dim}]` } as const });
+  const docs = chunks.map((c, i) => ({ text: chunkText(byId.get(c.articleId)!, c), embedding: Array.from(vectors.subarray(i * dim, (i + 1) * dim)) }));
+  const [, insertMs] = await timed(() => insertMultiple(db, docs, 1000));
+  return { db, insertMs };
+}
+
 const rows: Record<string, string | number>[] = [];
 for (const size of args.sizes!.split(',').map(Number)) {
   const { articles, chunks } = corpusOf(base, baseChunks, size);
@@ -76,10 +89,11 @@ for (const size of args.sizes!.split(',').map(Number)) {
   await saveIndex(store, { ...snap.data, bm25: snap.bm25.data });
   const vectra = new LocalIndex(join(store, (await currentGeneration(store))!, 'vectors'), undefined, undefined, new Float32Codec());
   await vectra.queryItems(Array.from(qv[0]!), '', 10);
+  const orama = args.orama ? await oramaOf(articles, chunks, vectors) : null;
 
   // Warm the sentence cache (first pass), so the timed passes measure search and quoting, not the model.
   for (const [i, q] of questions.entries()) await findPassages(snap, qv[i]!, q, {}, (t) => embedder.embed(t));
-  const m = { exact: [] as number[], graph: [] as number[], vectra: [] as number[], answerExact: [] as number[], answerGraph: [] as number[] };
+  const m = { exact: [] as number[], graph: [] as number[], vectra: [] as number[], orama: [] as number[], answerExact: [] as number[], answerGraph: [] as number[] };
   let found = 0;
   for (const [i, q] of questions.entries()) {
     const v = qv[i]!;
@@ -108,9 +122,14 @@ for (const size of args.sizes!.split(',').map(Number)) {
     // Alternate which side goes first.
     const [a, b] = i % 2 ? [await sides[1]!(), await sides[0]!()] : [await sides[0]!(), await sides[1]!()];
     const [exact, approx] = i % 2 ? [b, a] : [a, b];
-    const t = performance.now();
+    let t = performance.now();
     await vectra.queryItems(Array.from(v), '', 10);
     m.vectra.push(performance.now() - t);
+    if (orama) {
+      t = performance.now();
+      await search(orama.db, { mode: 'hybrid', term: q, vector: { value: Array.from(v), property: 'embedding' }, similarity: 0, limit: 10 });
+      m.orama.push(performance.now() - t);
+    }
     const truth = new Set(exact.slice(0, 10).map((h) => h.row));
     found += approx.slice(0, 10).filter((h) => truth.has(h.row)).length;
   }
@@ -124,6 +143,7 @@ for (const size of args.sizes!.split(',').map(Number)) {
     'dense speed-up': p(m.exact, 50) / p(m.graph, 50),
     'vectra queryItems top-10 p50 ms': p(m.vectra, 50),
     'vectra ÷ graph': p(m.vectra, 50) / p(m.graph, 50),
+    ...(orama ? { 'orama hybrid top-10 p50 ms': p(m.orama, 50), 'orama ÷ our retrieval': p(m.orama, 50) / p(m.answerGraph, 50), 'orama insert s': orama.insertMs / 1000 } : {}),
     'recall@10': found / (10 * n),
     'retrieval p50 ms (exact)': p(m.answerExact, 50),
     'retrieval p50 ms (graph)': p(m.answerGraph, 50),
