@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { normalize } from '../embeddings/embedder.ts';
 import { findPassages } from '../retrieval/answer.ts';
 import { AnnIndex } from '../retrieval/ann.ts';
-import { denseTopK, exactTopK } from '../retrieval/search.ts';
+import { denseTopK } from '../retrieval/search.ts';
 import { Snapshot } from '../retrieval/snapshot.ts';
 import { create, insertMultiple, search } from '@orama/orama';
 import { LocalIndex } from 'vectra';
@@ -97,31 +97,22 @@ for (const size of args.sizes!.split(',').map(Number)) {
   let found = 0;
   for (const [i, q] of questions.entries()) {
     const v = qv[i]!;
-    const sides = [
-      async () => {
-        snap.ann = null;
-        let t = performance.now();
-        const exact = exactTopK(snap, v, 50, null);
-        m.exact.push(performance.now() - t);
-        t = performance.now();
-        await findPassages(snap, v, q, {}, (x) => embedder.embed(x));
-        m.answerExact.push(performance.now() - t);
-        return exact;
-      },
-      async () => {
-        snap.ann = ann;
-        let t = performance.now();
-        const approx = denseTopK(snap, v, 50, null);
-        m.graph.push(performance.now() - t);
-        t = performance.now();
-        await findPassages(snap, v, q, {}, (x) => embedder.embed(x));
-        m.answerGraph.push(performance.now() - t);
-        return approx;
-      },
-    ];
+    // One side of the comparison: the dense search and the whole answer, with or without the graph.
+    const side = async (graph: AnnIndex | null, dense: number[], answer: number[]) => {
+      snap.ann = graph;
+      let t = performance.now();
+      const top = denseTopK(snap, v, 50, null);
+      dense.push(performance.now() - t);
+      t = performance.now();
+      await findPassages(snap, v, q, {}, (x) => embedder.embed(x));
+      answer.push(performance.now() - t);
+      return top;
+    };
     // Alternate which side goes first.
-    const [a, b] = i % 2 ? [await sides[1]!(), await sides[0]!()] : [await sides[0]!(), await sides[1]!()];
-    const [exact, approx] = i % 2 ? [b, a] : [a, b];
+    const exactFirst = i % 2 === 0;
+    const first = exactFirst ? await side(null, m.exact, m.answerExact) : await side(ann, m.graph, m.answerGraph);
+    const second = exactFirst ? await side(ann, m.graph, m.answerGraph) : await side(null, m.exact, m.answerExact);
+    const [exact, approx] = exactFirst ? [first, second] : [second, first];
     let t = performance.now();
     await vectra.queryItems(Array.from(v), '', 10);
     m.vectra.push(performance.now() - t);
