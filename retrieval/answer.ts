@@ -1,6 +1,6 @@
 import { calibrationFor, probability, type Calibration } from './calibration.ts';
 import { featuresOf, windowsOf, withGaps, type Features, type Window } from './candidates.ts';
-import { analyzeQuestion } from './question.ts';
+import { analyzeQuestion, type QuestionAnalysis } from './question.ts';
 import { QueryTerms } from './quotes.ts';
 import { cosine, retrieve } from './search.ts';
 import type { Snapshot } from './snapshot.ts';
@@ -39,9 +39,8 @@ const SENTENCE_CHUNKS = 8;
 const EMBED_BATCH = 16;
 
 /** Every candidate quote of the question's best chunks, each with its features and probability of answering, best first. */
-export async function scoreCandidates(snap: Snapshot, q: Float32Array, question: string, opts: AskOptions, embed: EmbedFn | null): Promise<Candidate[]> {
+export async function scoreCandidates(snap: Snapshot, q: Float32Array, question: string, opts: AskOptions, embed: EmbedFn | null, analysis: QuestionAnalysis = analyzeQuestion(question)): Promise<Candidate[]> {
   const cal = opts.calibration ?? calibrationFor(snap.data.manifest.model.id);
-  const analysis = analyzeQuestion(question);
   const qTerms = terms(question);
   const weights = new QueryTerms(qTerms, snap.bm25);
   const allowed = opts.allowed !== undefined ? opts.allowed : snap.allowed(opts.filters ?? {});
@@ -184,8 +183,8 @@ export function distinctPassages(scored: Candidate[], limit: number): Passage[] 
   return chosen.map(toPassage);
 }
 
-export async function rankPassages(snap: Snapshot, q: Float32Array, question: string, opts: AskOptions = {}, embed: EmbedFn | null = null): Promise<Passage[]> {
-  return distinctPassages(await scoreCandidates(snap, q, question, opts, embed), Math.min(opts.limit ?? 5, 25));
+export async function rankPassages(snap: Snapshot, q: Float32Array, question: string, opts: AskOptions = {}, embed: EmbedFn | null = null, analysis?: QuestionAnalysis): Promise<Passage[]> {
+  return distinctPassages(await scoreCandidates(snap, q, question, opts, embed, analysis), Math.min(opts.limit ?? 5, 25));
 }
 
 /**
@@ -194,13 +193,15 @@ export async function rankPassages(snap: Snapshot, q: Float32Array, question: st
  */
 export async function findPassages(snap: Snapshot, q: Float32Array, question: string, opts: AskOptions = {}, embed: EmbedFn | null = null): Promise<{ answered: boolean; passages: Passage[]; related: Passage[] }> {
   const cal = opts.calibration ?? calibrationFor(snap.data.manifest.model.id);
-  const ranked = await rankPassages(snap, q, question, opts, embed);
+  // Analysed once: the ranking and the typed refusal below read the same analysis.
+  const analysis = analyzeQuestion(question);
+  const ranked = await rankPassages(snap, q, question, opts, embed, analysis);
   const top = ranked[0]?.score ?? 0;
   // A count, a date, an age or a length asked for and found in none of the best passages: the corpus
   // covers the topic but not the fact ("how many were arrested?" where no arrests are counted).
   // Weaker passages may follow a confident first one, but not noise.
   const shown = ranked.filter((p) => p.score >= cal.threshold * 0.6);
-  const { expects } = analyzeQuestion(question);
+  const { expects } = analysis;
   const missing = expects !== null && MUST_HOLD.has(expects) && !shown.slice(0, 3).some((p) => p.answer);
   if (top >= cal.threshold && !missing) return { answered: true, passages: shown, related: [] };
   return { answered: false, passages: [], related: top >= cal.relatedFloor ? ranked.slice(0, 3) : [] };
