@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Embedder } from '../embeddings/embedder.ts';
 import type { Candidate } from '../retrieval/answer.ts';
@@ -7,7 +7,7 @@ import { Engine } from '../retrieval/engine.ts';
 import { PROJECT_ROOT, settingsFromEnv } from '../retrieval/settings.ts';
 import type { Passage } from '../retrieval/types.ts';
 
-/** The paraphrase development set (bench/questions/seed-paraphrase.json): half to fit on, half to report. */
+/** The paraphrase development sets (bench/questions/seed-paraphrase*.json): half of each to fit on, half to report. */
 export type Split = 'fit' | 'validation';
 
 export interface DevQuestion {
@@ -25,8 +25,13 @@ export interface DevSet {
   farOff: { q: string; split: Split }[];
 }
 
-export function loadDevSet(): DevSet {
-  return JSON.parse(readFileSync(join(PROJECT_ROOT, 'bench', 'questions', 'seed-paraphrase.json'), 'utf8')) as DevSet;
+const QUESTIONS = join(PROJECT_ROOT, 'bench', 'questions');
+/** The sets, each written by a different hand; every one is split fit / validation on its own. */
+export const DEV_SET_FILES = readdirSync(QUESTIONS).filter((f) => /^seed-paraphrase.*\.json$/.test(f)).sort();
+
+export function loadDevSet(file?: string): DevSet {
+  const sets = (file ? [file] : DEV_SET_FILES).map((f) => JSON.parse(readFileSync(join(QUESTIONS, f), 'utf8')) as DevSet);
+  return { answerable: sets.flatMap((s) => s.answerable), nearTopic: sets.flatMap((s) => s.nearTopic), farOff: sets.flatMap((s) => s.farOff) };
 }
 
 // Matching folds every run of white space (no-break spaces included) to one space.
@@ -87,10 +92,10 @@ export async function evaluateDevSet(engine: Engine, set: DevSet, split: Split |
   return r;
 }
 
-export function formatDevReport(r: DevReport): string {
+export function formatDevReport(r: DevReport, label: string = r.split): string {
   const pct = (a: number, b: number) => `${a}/${b} (${((a / Math.max(b, 1)) * 100).toFixed(0)}%)`;
   return [
-    `  ${r.split}: hit@1 ${pct(r.hit1, r.answerable)}   hit@3 ${pct(r.hit3, r.answerable)}   answerable refused ${pct(r.refusedAnswerable, r.answerable)}`,
+    `  ${label}: hit@1 ${pct(r.hit1, r.answerable)}   hit@3 ${pct(r.hit3, r.answerable)}   answerable refused ${pct(r.refusedAnswerable, r.answerable)}`,
     `  near-topic unanswerable refused ${pct(r.refusedNearTopic, r.nearTopic)}   far-off refused ${pct(r.refusedFarOff, r.farOff)}`,
   ].join('\n');
 }

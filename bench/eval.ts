@@ -1,6 +1,6 @@
 /**
  * Retrieval quality, in one run:
- *  0. the paraphrase development set (bench/questions/seed-paraphrase.json): fit and validation halves;
+ *  0. the paraphrase development sets (bench/questions/seed-paraphrase*.json): fit and validation halves, together and per set;
  *  1. the seed-corpus development questions: hit@1, hit@3, MRR, refusal accuracy;
  *  2. SQuAD v1.1 dev paragraph retrieval: recall@1/@5 for BM25-only, dense-only and hybrid;
  *  3. refusal on SQuAD: answered when the question's article is indexed, refused when it is held out.
@@ -25,7 +25,7 @@ import { terms } from '../retrieval/text.ts';
 import type { Article, Chunk } from '../retrieval/types.ts';
 import { loadSquad, sharedFile } from './shared-data.ts';
 import { embedCached } from './vector-cache.ts';
-import { devEngine, evaluateDevSet, formatDevReport, loadDevSet } from './devset.ts';
+import { DEV_SET_FILES, devEngine, evaluateDevSet, formatDevReport, loadDevSet } from './devset.ts';
 
 const { values: args } = parseArgs({ options: { full: { type: 'boolean', default: false }, sweep: { type: 'boolean', default: false }, json: { type: 'string' }, 'refusal-every': { type: 'string', default: '4' }, engine: { type: 'string' } } });
 const fold = (s: string) => s.replace(/\s+/g, ' ');
@@ -117,12 +117,15 @@ const cal = calibrationFor(embedder.id);
 const paraphrase = loadDevSet();
 const devEng = await devEngine(embedder);
 const para = { fit: await evaluateDevSet(devEng, paraphrase, 'fit'), validation: await evaluateDevSet(devEng, paraphrase, 'validation') };
+const perSet = [];
+for (const file of DEV_SET_FILES) perSet.push({ file, validation: await evaluateDevSet(devEng, loadDevSet(file), 'validation') });
 const dev = await devQuestions(embedder);
 const sq = await squad(embedder);
 console.log(`Embedder: ${embedder.id}   (answer model: threshold ${cal.threshold}, BM25 weight ${cal.bm25Weight})\n`);
-console.log('Paraphrase development set (bench/questions/seed-paraphrase.json; fitted on "fit", reported on "validation")');
+console.log(`Paraphrase development sets (bench/questions/: ${DEV_SET_FILES.join(', ')}; fitted on "fit", reported on "validation")`);
 console.log(formatDevReport(para.fit));
 console.log(formatDevReport(para.validation));
+for (const { file, validation } of perSet) console.log(formatDevReport(validation, `validation, ${file}`));
 for (const m of para.validation.misses) console.log(`  miss: ${m}`);
 console.log('');
 console.log(`Seed dev questions (${dev.questions} answerable, ${dev.unanswerable} unanswerable)`);
@@ -138,4 +141,4 @@ if (sq.weights.length) {
 }
 console.log(`\nSQuAD refusal at threshold ${cal.threshold} (${sq.refusal.questions} questions): answered when indexed ${pct(sq.refusal.answeredWhenIndexed)}, refused when held out ${pct(sq.refusal.refusedWhenHeldOut)}`);
 for (const t of sq.thresholds) console.log(`  threshold ${t.threshold.toFixed(3)}: answered when indexed ${pct(t.answeredWhenIndexed)}, refused when held out ${pct(t.refusedWhenHeldOut)}`);
-if (args.json) writeFileSync(args.json, JSON.stringify({ embedder: embedder.id, paraphrase: para, dev, squad: sq }, null, 2));
+if (args.json) writeFileSync(args.json, JSON.stringify({ embedder: embedder.id, paraphrase: { ...para, perSet }, dev, squad: sq }, null, 2));

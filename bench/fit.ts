@@ -1,7 +1,7 @@
 /**
  * Fits the answer model (retrieval/calibration/<model>.json) for the configured embedding model:
- * a logistic regression over candidate-quote features, on the FIT half of the paraphrase
- * development set only; the validation half is reported by `npm run eval`, never fitted on.
+ * a logistic regression over candidate-quote features, on the FIT halves of the paraphrase
+ * development sets only; the validation half is reported by `npm run eval`, never fitted on.
  * Usage: npm run fit [-- --engine transformers|use-lite] [-- --bm25-weight 0.7] [-- --cv]   (or EMBEDDING_ENGINE / EMBEDDING_MODEL)
  *   --cv   also print 4-fold cross-validated hit@3 of the candidate ranking within the fit half, per L2 strength
  */
@@ -13,7 +13,7 @@ import type { Candidate } from '../retrieval/answer.ts';
 import { calibrationFile, type Calibration } from '../retrieval/calibration.ts';
 import { FEATURE_DEFINITIONS, FEATURE_NAMES, type Features } from '../retrieval/candidates.ts';
 import { settingsFromEnv } from '../retrieval/settings.ts';
-import { candidateAnswers, devEngine, evaluateDevSet, formatDevReport, loadDevSet } from './devset.ts';
+import { candidateAnswers, DEV_SET_FILES, devEngine, evaluateDevSet, formatDevReport, loadDevSet } from './devset.ts';
 import { fitLogistic } from './logistic.ts';
 
 const { values: args } = parseArgs({ options: { 'bm25-weight': { type: 'string' }, rounds: { type: 'string', default: '2' }, engine: { type: 'string' }, cv: { type: 'boolean', default: false } } });
@@ -67,7 +67,7 @@ cal = {
   // Related reading is offered for near misses only, never for questions as far off as the fit half's far-off ones.
   relatedFloor: round4(Math.min(threshold * 0.9, farTop * 1.05)),
   definitions: FEATURE_DEFINITIONS,
-  fitted: { on: 'bench/questions/seed-paraphrase.json, split "fit"', questions: fitQuestions.length, date: new Date().toISOString().slice(0, 10), by: 'npm run fit' },
+  fitted: { on: `bench/questions/${DEV_SET_FILES.join(', ')}, split "fit"`, questions: fitQuestions.length, date: new Date().toISOString().slice(0, 10), by: 'npm run fit' },
 };
 writeFileSync(file, `${JSON.stringify(cal, null, 1)}\n`);
 console.log(`Wrote ${file}`);

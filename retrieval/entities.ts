@@ -13,9 +13,15 @@ export interface EntitySpan {
 }
 
 // compromise views (or matches) that supply each kind of answer.
+// Roles that only a person holds: the capitalised words right after one are that person's name,
+// even when compromise does not know the first name ("foreign affairs chief Josep Borrell").
+export const PERSON_ROLES = ['chief', 'head', 'secretary', 'minister', 'president', 'premier', 'chancellor', 'leader', 'prosecutor', 'judge', 'lawyer', 'attorney', 'spokesman', 'spokeswoman', 'spokesperson', 'ambassador', 'envoy', 'candidate', 'member', 'official', 'commander', 'general', 'governor', 'mayor', 'senator', 'chairman', 'chairwoman', 'chair', 'director', 'founder', 'activist', 'journalist', 'reporter', 'editor', 'correspondent', 'diplomat', 'author', 'writer', 'columnist', 'deputy', 'lawmaker', 'legislator', 'mp', 'professor', 'researcher', 'economist', 'analyst', 'pundit', 'coordinator', 'organiser', 'organizer', 'king', 'queen', 'prince'];
+const ROLE_THEN_NAME = `(${PERSON_ROLES.join('|')}) [#ProperNoun #ProperNoun+]`;
+
 const VIEWS: [AnswerType, (d: any) => any][] = [
   ['person', (d) => d.people()],
   ['person', (d) => d.match('#Person+')],
+  ['person', (d) => d.match(ROLE_THEN_NAME, 0).not('(#Place|#Organization|#Date|#Month|#WeekDay)')],
   ['organisation', (d) => d.organizations()],
   // Two letters ("CC", "UK") are too often an abbreviation of something else to stand for a body.
   ['organisation', (d) => d.match('#Acronym').not('#Place').filter((m: any) => m.text('normal').replace(/[^a-z]/g, '').length > 2)],
@@ -24,6 +30,8 @@ const VIEWS: [AnswerType, (d: any) => any][] = [
   // A date names a day, month or year: "ago" or "the same day" is not an answer to "when".
   ['date', (d) => d.dates().if('(#Value|#Month|#WeekDay|#Year|#Holiday)')],
   ['date', (d) => d.match('(#Month|#WeekDay|#Year)+')],
+  // A time of day answers "when" and "at what time" as well as a date does.
+  ['date', (d) => d.match('(crack of dawn|dawn|dusk|daybreak|midnight|noon|midday|sunrise|sunset|nightfall|overnight|early hours|late at night|at night|during the night)')],
   // "one of the biggest problems" is not a count.
   ['number', (d) => d.numbers().not('#Ordinal').filter((m: any) => m.text('normal') !== 'one')],
   ['number', (d) => d.match('(thousands|hundreds|dozens|millions|several|half|a dozen|a half dozen|majority|percent|per cent|%)')],
@@ -35,6 +43,7 @@ const VIEWS: [AnswerType, (d: any) => any][] = [
   ['definition', (d) => d.match('#ProperNoun+ [#Comma] (a|an|the|who|which)').growRight('#Noun')],
 ];
 
+const CALENDAR = /\b(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sept?(ember)?|oct(ober)?|nov(ember)?|dec(ember)?|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\b\d{4}\b/i;
 const TRAILING = /[\s,.;:!?—–\-“”"’')(]+$/;
 const LEADING = /^[\s,.;:!?—–\-“”"‘'(]+/;
 const cache = new Map<string, EntitySpan[]>();
@@ -61,9 +70,15 @@ export function entitySpans(text: string): EntitySpan[] {
     const start = m.index! + m[0].indexOf(n);
     out.push({ type: 'age', start, end: start + n.length });
   }
-  // An age is not a count: "Jane Doe (41)" does not answer "how many jobs?".
-  const ages = out.filter((e) => e.type === 'age');
-  const kept = ages.length ? out.filter((e) => e.type !== 'number' || !ages.some((a) => a.start === e.start && a.end === e.end)) : out;
+  // Lengths written as one hyphenated word: "a 7,000-word document", "the 11-day campaign", "a decade-long blockade".
+  for (const m of text.matchAll(/\b\d[\d,.]*-(?:word|page|minute|hour|day|week|month|year|km|kilometre|kilometer|mile)s?\b|\b(?:(?:an?|one|two|three|four|five|six|seven|eight|nine|ten)[- ])?(?:hour|day|week|month|year|decade|century)s?-long\b/gi)) {
+    out.push({ type: 'duration', start: m.index!, end: m.index! + m[0].length });
+    if (/^\d/.test(m[0])) out.push({ type: 'number', start: m.index!, end: m.index! + m[0].length });
+  }
+  // An age is not a count ("Jane Doe (41)" does not answer "how many jobs?"), nor is a day or a year
+  // of a calendar date ("May 13", "August 5th, 2022" do not answer "how many were arrested?").
+  const notCounts = out.filter((e) => e.type === 'age' || (e.type === 'date' && CALENDAR.test(text.slice(e.start, e.end))));
+  const kept = notCounts.length ? out.filter((e) => e.type !== 'number' || !notCounts.some((a) => a.start <= e.start && e.end <= a.end)) : out;
   if (cache.size > 20_000) cache.clear();
   cache.set(text, kept);
   return kept;

@@ -1,5 +1,5 @@
 import nlp from 'compromise';
-import type { AnswerType } from './entities.ts';
+import { PERSON_ROLES, type AnswerType } from './entities.ts';
 import { terms } from './text.ts';
 
 export interface QuestionAnalysis {
@@ -15,7 +15,7 @@ export interface QuestionAnalysis {
 
 // Head nouns after "which/what" that name the kind of answer ("which minister", "what year").
 const HEADS: [AnswerType, string[]][] = [
-  ['person', ['person', 'people', 'man', 'woman', 'judge', 'lawyer', 'chief', 'head', 'secretary', 'founder', 'spokesman', 'spokeswoman', 'commander', 'general', 'prime', 'minister', 'president', 'leader', 'author', 'writer', 'journalist', 'politician', 'official', 'candidate', 'diplomat', 'ambassador', 'activist', 'spokesperson', 'member', 'student', 'students', 'leaders', 'candidates', 'officials']],
+  ['person', ['person', 'people', 'man', 'woman', 'prime', 'politician', 'student', 'students', 'leaders', 'candidates', 'officials', ...PERSON_ROLES]],
   ['organisation', ['organisation', 'organization', 'group', 'company', 'party', 'union', 'movement', 'government', 'agency', 'body', 'ministry', 'outlet', 'publication', 'newspaper', 'bank', 'court', 'parties', 'groups', 'organisations', 'organizations', 'unions', 'movements', 'companies', 'site', 'website', 'source']],
   ['place', ['country', 'city', 'place', 'region', 'state', 'town', 'area', 'countries', 'cities', 'university', 'capital', 'location', 'province', 'neighbourhood', 'neighborhood', 'constituency', 'seat']],
   ['date', ['year', 'date', 'day', 'days', 'month', 'time', 'dates', 'week', 'weekday', 'hour', 'morning', 'evening', 'night']],

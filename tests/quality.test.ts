@@ -41,6 +41,28 @@ describe('the words that answer, inside a quote', () => {
     expect(spanOf('How long is the quay?', 'The quay runs for 4,200 metres along the river.')).toBe('4,200 metres');
   });
 
+  it('takes the capitalised words after a role for a person, even with a first name the tagger does not know', () => {
+    expect(spanOf('Who is the port authority chief?', 'Port authority chief Xabier Urrutikoetxea closed the quay.')).toBe('Xabier Urrutikoetxea');
+    expect(spanOf('Which prosecutor opened the case?', 'The case went to the regional prosecutor, Oihana Etxeberria, on Friday.')).toBe('Oihana Etxeberria');
+    // A role before a place or a body is not a person.
+    expect(spanOf('Who is the port authority chief?', 'The port authority chief visited Rotterdam Harbour.')).toBeNull();
+  });
+
+  it('answers "when" and "at what time" with a time of day when no date is given', () => {
+    expect(spanOf('When did the ferry leave?', 'The ferry left the harbour at the crack of dawn.')).toBe('crack of dawn');
+    expect(spanOf('At what time of day did the ferry leave?', 'The ferry left at midnight, loaded with grain.')).toBe('midnight');
+  });
+
+  it('answers "how long" with a length written as one hyphenated word', () => {
+    expect(spanOf('How long is the report?', 'The union published a 9,500-word report on the strike.')).toBe('9,500-word');
+    expect(spanOf('How long has the port been closed?', 'The port faces a decade-long closure.')).toBe('a decade-long');
+  });
+
+  it('never takes the day or the year of a calendar date for a count', () => {
+    expect(spanOf('How many dockers were arrested?', 'Police raided the union office on May 13, 2021.')).toBeNull();
+    expect(spanOf('How many dockers were arrested?', 'Police raided the union office on May 13 and arrested 58 dockers.')).toBe('58');
+  });
+
   it('does not take "one of…" for a count', () => {
     expect(spanOf('How many ships were stuck?', 'It was one of the longest strikes, and 312 ships were stuck.')).toBe('312');
   });
