@@ -1,5 +1,5 @@
 import { MessageFlags, type Interaction, type RepliableInteraction } from 'discord.js';
-import { DeliveryFailed, deliver, DiscordGone, isGone, replyReliably } from '../commands/deliver.ts';
+import { DeliveryFailed, deliver, DiscordGone, isGone, replyReliably } from '../discord/deliver.ts';
 import { COMMANDS } from '../commands/index.ts';
 import { NO_MENTIONS, type CommandContext } from '../commands/types.ts';
 import { UserError } from '../retrieval/errors.ts';

@@ -1,6 +1,6 @@
 import { Client, Events, GatewayCloseCodes, GatewayIntentBits, MessageFlags } from 'discord.js';
-import { AnswerCache } from '../commands/answer-cache.ts';
-import { Cooldown } from '../commands/cooldown.ts';
+import { AnswerCache } from '../discord/answer-cache.ts';
+import { Cooldown } from '../discord/cooldown.ts';
 import type { AnswerWork, CommandContext, Logger } from '../commands/types.ts';
 import { NO_MENTIONS } from '../commands/types.ts';
 import type { Engine } from '../retrieval/engine.ts';

@@ -1,10 +1,10 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, MessageFlags, SlashCommandBuilder, type APIEmbed } from 'discord.js';
 import { checkDate, checkQuestion, MAX_QUESTION_CHARS } from '../retrieval/errors.ts';
 import type { Answer, Filters, Passage } from '../retrieval/types.ts';
-import { deferReliably, deliver, replyReliably, updateReliably } from './deliver.ts';
-import { clip, embedLength, fitEmbed, LIMITS } from './limits.ts';
-import { focusedText, indexArg, optionValue, textOption } from './options.ts';
-import { blockQuote, citation, confidenceCue, location, passageCitation, renderQuote, safeText } from './render.ts';
+import { deferReliably, deliver, replyReliably, updateReliably } from '../discord/deliver.ts';
+import { clip, embedLength, fitEmbed, LIMITS } from '../discord/limits.ts';
+import { focusedText, indexArg, optionValue, textOption } from '../discord/options.ts';
+import { blockQuote, citation, confidenceCue, location, passageCitation, renderQuote, safeText } from '../discord/render.ts';
 import { customId, NO_MENTIONS, type SlashCommand } from './types.ts';
 
 const PAGE_SIZE = 3;

@@ -1,7 +1,7 @@
 import { MessageFlags, SlashCommandBuilder } from 'discord.js';
-import { fitEmbed } from './limits.ts';
-import { safeText } from './render.ts';
-import { replyReliably } from './deliver.ts';
+import { fitEmbed } from '../discord/limits.ts';
+import { safeText } from '../discord/render.ts';
+import { replyReliably } from '../discord/deliver.ts';
 import { NO_MENTIONS, type SlashCommand } from './types.ts';
 
 export const help: SlashCommand = {

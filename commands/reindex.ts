@@ -1,8 +1,8 @@
 import { InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import { describeReport } from '../retrieval/ingest.ts';
 import { NO_MENTIONS, type SlashCommand } from './types.ts';
-import { deferReliably, deliver, replyReliably } from './deliver.ts';
-import { clip, LIMITS } from './limits.ts';
+import { deferReliably, deliver, replyReliably } from '../discord/deliver.ts';
+import { clip, LIMITS } from '../discord/limits.ts';
 
 const PROGRESS_EVERY_MS = 5000;
 

@@ -8,8 +8,8 @@ import type { AskOptions } from '../retrieval/answer.ts';
 import type { Engine, SourceMatch } from '../retrieval/engine.ts';
 import type { Summary } from '../retrieval/summary.ts';
 import type { Answer } from '../retrieval/types.ts';
-import type { AnswerCache } from './answer-cache.ts';
-import type { Cooldown } from './cooldown.ts';
+import type { AnswerCache } from '../discord/answer-cache.ts';
+import type { Cooldown } from '../discord/cooldown.ts';
 
 export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;

@@ -1,10 +1,10 @@
 import type { APIEmbed } from 'discord.js';
 import { describe, expect, it } from 'vitest';
-import { AnswerCache } from '../commands/answer-cache.ts';
+import { AnswerCache } from '../discord/answer-cache.ts';
 import { ask, NOTHING_FOUND, RELATED_TITLE, renderAnswer } from '../commands/ask.ts';
-import { Cooldown } from '../commands/cooldown.ts';
-import { clip, embedLength, LIMITS } from '../commands/limits.ts';
-import { confidenceCue, escapeText, renderQuote, safeText } from '../commands/render.ts';
+import { Cooldown } from '../discord/cooldown.ts';
+import { clip, embedLength, LIMITS } from '../discord/limits.ts';
+import { confidenceCue, escapeText, renderQuote, safeText } from '../discord/render.ts';
 import type { CommandContext } from '../commands/types.ts';
 import type { Answer, ArticleMeta, Passage } from '../retrieval/types.ts';
 
