@@ -1,3 +1,4 @@
+import { feedbackDbFromEnv } from '../discord/feedback.ts';
 import { settingsFromEnv, type EngineSettings } from '../retrieval/settings.ts';
 
 export interface BotConfig {
@@ -12,6 +13,8 @@ export interface BotConfig {
   /** How long a SIGTERM waits for answers in flight before disconnecting anyway. */
   shutdownGraceMs: number;
   engine: EngineSettings;
+  /** SQLite file of the Helpful / Not helpful votes (FEEDBACK_DB); unset: kept in memory only. */
+  feedbackDb?: string;
 }
 
 export class ConfigError extends Error {
@@ -51,5 +54,5 @@ export function loadBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
     problems.push((e as Error).message);
   }
   if (problems.length) throw new ConfigError(problems);
-  return { token, clientId, guildId, apiBase: apiBase?.replace(/\/+$/, '') ?? null, askCooldownMs: cooldown * 1000, answerThreads, shutdownGraceMs: grace * 1000, engine: engine! };
+  return { token, clientId, guildId, apiBase: apiBase?.replace(/\/+$/, '') ?? null, askCooldownMs: cooldown * 1000, answerThreads, shutdownGraceMs: grace * 1000, engine: engine!, feedbackDb: feedbackDbFromEnv(env) };
 }

@@ -1,6 +1,7 @@
 import { Client, Events, GatewayCloseCodes, GatewayIntentBits, MessageFlags } from 'discord.js';
 import { AnswerCache } from '../discord/answer-cache.ts';
 import { Cooldown } from '../discord/cooldown.ts';
+import { FeedbackStore } from '../discord/feedback.ts';
 import type { AnswerWork, CommandContext, Logger } from '../commands/types.ts';
 import { NO_MENTIONS } from '../commands/types.ts';
 import type { Engine } from '../retrieval/engine.ts';
@@ -63,7 +64,9 @@ export async function startBot(config: BotConfig, engine: Engine, log: Logger, o
     ...(config.apiBase ? { rest: { api: config.apiBase } } : {}),
   });
   const stopped = new AbortController();
-  const ctx: CommandContext = { engine, work: inProcess ?? pool!, log, answers: new AnswerCache(), cooldown: new Cooldown(config.askCooldownMs), signal: stopped.signal };
+  // Without a path (a config built by hand), votes last as long as the process.
+  const feedback = new FeedbackStore(config.feedbackDb ?? ':memory:');
+  const ctx: CommandContext = { engine, work: inProcess ?? pool!, log, answers: new AnswerCache(), cooldown: new Cooldown(config.askCooldownMs), feedback, signal: stopped.signal };
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
 
@@ -91,6 +94,7 @@ export async function startBot(config: BotConfig, engine: Engine, log: Logger, o
     await ready;
   } catch (e) {
     await pool?.destroy();
+    feedback.close();
     throw e;
   }
   log.info('bot ready', { user: client.user?.tag, guilds: client.guilds.cache.size, articles: engine.articles().length, threads: pool?.threads ?? 0, pid: process.pid });
@@ -111,6 +115,7 @@ export async function startBot(config: BotConfig, engine: Engine, log: Logger, o
         stopped.abort();
         await client.destroy();
         await pool?.destroy();
+        feedback.close();
         log.info('bot stopped', { unfinished });
         return { unfinished };
       })();
