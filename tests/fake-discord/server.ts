@@ -102,6 +102,16 @@ export class FakeDiscord {
   /** Gateway connections opened so far. */
   gatewayConnects = 0;
 
+  /** Files served as attachments would be from Discord's CDN, by path. */
+  private files = new Map<string, Buffer>();
+
+  /** Serves `bytes` under a URL that ends with `name` (percent-encoded, as Discord does) and returns the URL. */
+  serveFile(name: string, bytes: Buffer): string {
+    const path = `/files/${snowflake()}/${encodeURIComponent(name)}`;
+    this.files.set(decodeURIComponent(path), bytes);
+    return `http://127.0.0.1:${this.port}${path}`;
+  }
+
   private faultFor(r: { method: string; path: string }): Fault | null {
     const now = Date.now();
     this.faults = this.faults.filter((f) => f.left > 0 && f.until > now);
@@ -173,6 +183,11 @@ export class FakeDiscord {
       req.socket.destroy();
     } else if (fault) {
       send(fault.status, fault.body ?? { message: `injected ${fault.status}`, code: 0 }, fault.headers);
+    } else if (req.method === 'GET' && this.files.has(path)) {
+      const bytes = this.files.get(path)!;
+      r.status = 200;
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) });
+      res.end(bytes);
     } else if (req.method === 'GET' && path === '/gateway/bot') {
       send(200, { url: `ws://127.0.0.1:${this.port}`, shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } });
     } else if (req.method === 'PUT' && (m = path.match(/^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/))) {
