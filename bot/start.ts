@@ -8,6 +8,7 @@ import type { Engine } from '../retrieval/engine.ts';
 import { AnswerPool, type PoolOptions } from './answer-pool.ts';
 import type { BotConfig } from './config.ts';
 import { registerCommands } from './register.ts';
+import { handleMention } from './mentions.ts';
 import { handleInteraction } from './router.ts';
 
 export interface RunningBot {
@@ -58,8 +59,9 @@ export async function startBot(config: BotConfig, engine: Engine, log: Logger, o
     throw e;
   }
   const client = new Client({
-    // Slash commands need no privileged intents; Guilds is enough to receive interactions.
-    intents: [GatewayIntentBits.Guilds],
+    // Slash commands need no privileged intents; Guilds is enough to receive interactions. Mentions need
+    // GuildMessages (not privileged): a message that mentions the bot carries its text without MessageContent.
+    intents: config.answerMentions ? [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages] : [GatewayIntentBits.Guilds],
     allowedMentions: NO_MENTIONS,
     ...(config.apiBase ? { rest: { api: config.apiBase } } : {}),
   });
@@ -79,6 +81,14 @@ export async function startBot(config: BotConfig, engine: Engine, log: Logger, o
     inFlight.add(p);
     void p.finally(() => inFlight.delete(p));
   });
+  if (config.answerMentions) {
+    client.on(Events.MessageCreate, (m) => {
+      if (stopping) return;
+      const p = handleMention(m, ctx);
+      inFlight.add(p);
+      void p.finally(() => inFlight.delete(p));
+    });
+  }
   client.on(Events.Error, (e) => log.error('discord client error', { error: e }));
   client.on(Events.Warn, (m) => log.warn('discord client warning', { message: m }));
   // discord.js emits this only for closes it will not recover from; the others reconnect by themselves.

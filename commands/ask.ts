@@ -130,9 +130,14 @@ export async function answerInteraction(i: RepliableInteraction, ctx: CommandCon
   await deferReliably(i, ephemeral, ctx.log);
   // Computed once: a failed delivery resends this reply, it never asks again.
   const { answer, note } = await ask();
-  remember(i.id, answer, ctx);
-  const reply = { content: note ?? '', ...renderAnswer(answer, i.id, 0, { tally: NO_VOTES, share: ephemeral }), allowedMentions: NO_MENTIONS };
+  const reply = { content: note ?? '', ...answerOf(i.id, answer, ctx, ephemeral), allowedMentions: NO_MENTIONS };
   await deliver(i, 'answer', () => i.editReply(reply), ctx);
+}
+
+/** A new answer, remembered under `key`, as a message: its embeds and buttons (votes at zero). */
+export function answerOf(key: string, answer: Answer, ctx: CommandContext, share = false) {
+  remember(key, answer, ctx);
+  return renderAnswer(answer, key, 0, { tally: NO_VOTES, share });
 }
 
 /** Articles an answer quoted, best first. */

@@ -49,6 +49,8 @@ describe('Discord features end to end: ask about a message, votes, follow-ups (r
     const menu = put.body.find((c: { name: string }) => c.name === 'Ask about this message');
     expect(menu).toMatchObject({ type: 3 });
     expect(menu.description ?? '').toBe('');
+    // Mentions are off by default: only the Guilds intent.
+    expect(fake.identifies.at(-1).intents).toBe(1);
   });
 
   let privateAnswer: any;

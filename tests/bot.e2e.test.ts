@@ -40,7 +40,7 @@ describe('Discord bot end to end (real discord.js client, fake Discord)', () => 
     const put = await fake.waitFor((r) => r.method === 'PUT');
     expect(put.path).toBe(`/applications/${APP_ID}/guilds/${GUILD_ID}/commands`);
     expect(put.auth).toBe(`Bot ${TOKEN}`);
-    expect(put.body.map((c: { name: string }) => c.name).sort()).toEqual(['Ask about this message', 'articles', 'ask', 'help', 'reindex', 'sources', 'summary']);
+    expect(put.body.map((c: { name: string }) => c.name).sort()).toEqual(['Ask about this message', 'add-article', 'articles', 'ask', 'help', 'reindex', 'remove-article', 'sources', 'summary']);
     const reindex = put.body.find((c: { name: string }) => c.name === 'reindex');
     expect(reindex.default_member_permissions).toBe('32');
     expect(bot.client.isReady()).toBe(true);

@@ -83,6 +83,8 @@ export class FakeDiscord {
   private faults: FaultRule[] = [];
   /** Close codes of gateway connections the client closed. */
   readonly clientCloses: number[] = [];
+  /** The IDENTIFY payloads (op 2) clients sent: token, intents. */
+  readonly identifies: any[] = [];
   port = 0;
 
   /** Applies `fault` to the next `times` matching requests, or to every one for `forMs`. */
@@ -200,6 +202,8 @@ export class FakeDiscord {
       send(200, messageFrom(body));
     } else if (req.method === 'POST' && /^\/webhooks\/\d+\/[^/]+$/.test(path)) {
       send(200, messageFrom(body));
+    } else if (req.method === 'POST' && /^\/channels\/\d+\/messages$/.test(path)) {
+      send(200, { ...messageFrom(body), message_reference: body?.message_reference, webhook_id: undefined });
     } else {
       send(404, { message: `fake Discord has no route ${req.method} ${path}`, code: 0 });
     }
@@ -220,6 +224,7 @@ export class FakeDiscord {
       if (msg.op === 1) out({ op: 11 });
       if (msg.op === 6) out({ op: 0, t: 'RESUMED', s: ++this.seq, d: {} });
       if (msg.op === 2) {
+        this.identifies.push(msg.d);
         out({
           op: 0,
           t: 'READY',
@@ -250,6 +255,11 @@ export class FakeDiscord {
     const callback = await this.waitFor((r) => r.path === `/interactions/${payload.id}/${payload.token}/callback`, 20_000, from);
     const edit = edited ? await this.waitFor((r) => r.method === 'PATCH' && r.path === `/webhooks/${APP_ID}/${payload.token}/messages/@original`, 30_000, from) : null;
     return { callback: callback.body, edit: edit?.body };
+  }
+
+  /** Sends any gateway event (e.g. MESSAGE_CREATE) to every connected client. */
+  dispatch(t: string, d: object): void {
+    for (const ws of this.sockets) ws.send(JSON.stringify({ op: 0, t, s: ++this.seq, d }));
   }
 
   /** Sends INTERACTION_CREATE to every connected client. */
