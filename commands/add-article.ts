@@ -33,6 +33,8 @@ export const addArticle: SlashCommand = {
     const parsed = await parseUpload(bytes, ext);
     const path = safeUploadPath(ctx.engine.settings.corpusDir, attachment.name);
     const file = basename(path);
+    // The download took a while: another change may have started meanwhile, and must not read a file it then loses.
+    if (ctx.engine.isReindexing) throw new UserError('A re-index started meanwhile; nothing was added. Try again when it has finished.');
     // 'wx': never over another file, even one of the same generated name.
     await writeFile(path, bytes, { flag: 'wx' });
     ctx.log.info('article file added', { user: i.user.id, guild: i.guildId, file, bytes: bytes.length, articles: parsed.articles.length });

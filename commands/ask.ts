@@ -130,7 +130,7 @@ export async function answerInteraction(i: RepliableInteraction, ctx: CommandCon
   await deferReliably(i, ephemeral, ctx.log);
   // Computed once: a failed delivery resends this reply, it never asks again.
   const { answer, note } = await ask();
-  const reply = { content: note ?? '', ...answerOf(i.id, answer, ctx, ephemeral), allowedMentions: NO_MENTIONS };
+  const reply = { ...(note ? { content: note } : {}), ...answerOf(i.id, answer, ctx, ephemeral), allowedMentions: NO_MENTIONS };
   await deliver(i, 'answer', () => i.editReply(reply), ctx);
 }
 
@@ -140,16 +140,27 @@ export function answerOf(key: string, answer: Answer, ctx: CommandContext, share
   return renderAnswer(answer, key, 0, { tally: NO_VOTES, share });
 }
 
-/** Articles an answer quoted, best first. */
-const articlesOf = (a: Answer) => [...new Set(a.passages.map((p) => p.article.id))];
+/** What a follow-up follows: the earlier question and the articles its answer quoted, best first. */
+export interface Earlier {
+  question: string;
+  articleIds: string[];
+}
+
+/** The earlier answer behind `key`: from the cache, else from the feedback store (it outlives restarts and re-indexes). */
+export function earlierAnswer(key: string, ctx: CommandContext): Earlier | null {
+  const cached = ctx.answers.get(key);
+  if (cached) return { question: cached.question, articleIds: [...new Set(cached.passages.map((p) => p.article.id))] };
+  return ctx.feedback.recorded(key);
+}
 
 /**
  * A follow-up: asked within the articles of the answer it follows first; when nothing there answers
  * it, asked of the whole corpus, and the note says which.
  */
-export async function askFollowUp(question: string, original: Answer | null, ctx: CommandContext): Promise<{ answer: Answer; note: string }> {
-  const about = `Follow-up to “${safeText(original?.question ?? 'an earlier answer', 150).text}”`;
-  const ids = original ? articlesOf(original) : [];
+export async function askFollowUp(question: string, earlier: Earlier, ctx: CommandContext): Promise<{ answer: Answer; note: string }> {
+  const about = `Follow-up to “${safeText(earlier.question, 150).text}”`;
+  // Articles removed since are left out (an id no article has matches nothing).
+  const ids = earlier.articleIds.filter((id) => ctx.engine.article(id));
   if (ids.length) {
     const within = await ctx.work.ask(question, { filters: { articles: ids }, limit: FETCHED });
     const n = ids.length === 1 ? 'the article' : `the ${ids.length} articles`;
@@ -213,7 +224,7 @@ export const ask: SlashCommand = {
     }
     const answer = key ? ctx.answers.get(key) : null;
     if (action === 'follow') {
-      if (!answer) return void (await tell(i, EXPIRED, ctx));
+      if (!key || !earlierAnswer(key, ctx)) return void (await tell(i, EXPIRED, ctx));
       const input = new TextInputBuilder().setCustomId('question').setLabel('Your follow-up question').setStyle(TextInputStyle.Short).setRequired(true).setMaxLength(MAX_QUESTION_CHARS);
       const modal = new ModalBuilder().setCustomId(customId('ask', 'follow', key!)).setTitle(clip('Follow-up', 45)).addComponents(new ActionRowBuilder<TextInputBuilder>().addComponents(input));
       await i.showModal(modal);
@@ -268,9 +279,9 @@ export const ask: SlashCommand = {
     // Read from the raw fields: a missing input is a clear message, not a TypeError from the getter.
     const typed = i.fields.fields.get('question');
     const question = checkQuestion(typed && 'value' in typed ? typed.value : '');
-    const original = ctx.answers.get(key);
-    if (!original && !ctx.feedback.hasAnswer(key)) throw new UserError(EXPIRED);
-    await answerInteraction(i, ctx, () => askFollowUp(question, original, ctx), isEphemeral(i.message?.flags));
+    const earlier = earlierAnswer(key, ctx);
+    if (!earlier) throw new UserError(EXPIRED);
+    await answerInteraction(i, ctx, () => askFollowUp(question, earlier, ctx), isEphemeral(i.message?.flags));
   },
 };
 

@@ -60,6 +60,9 @@ CREATE TABLE IF NOT EXISTS votes (
 );
 `;
 
+/** Answers nobody voted on are forgotten after this long (their buttons stopped working long before). */
+const UNVOTED_KEPT_MS = 30 * 24 * 3600_000;
+
 /**
  * Helpful / Not helpful votes on answers, in SQLite (one file, WAL, survives restarts). A user id is
  * stored only as an HMAC under a random per-install salt: one vote per user per answer can be kept
@@ -81,6 +84,7 @@ export class FeedbackStore {
       this.salt = randomBytes(32);
       this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('salt', this.salt.toString('hex'));
     }
+    this.db.prepare('DELETE FROM answers WHERE created_at < ? AND id NOT IN (SELECT answer_id FROM votes)').run(new Date(Date.now() - UNVOTED_KEPT_MS).toISOString());
   }
 
   private userHash(userId: string): string {
@@ -97,6 +101,13 @@ export class FeedbackStore {
 
   hasAnswer(id: string): boolean {
     return !!this.db.prepare('SELECT 1 FROM answers WHERE id = ?').get(id);
+  }
+
+  /** The question of a recorded answer and the articles it quoted, best first (a follow-up after a restart or re-index). */
+  recorded(id: string): { question: string; articleIds: string[] } | null {
+    const r = this.db.prepare('SELECT question, passages FROM answers WHERE id = ?').get(id) as { question: string; passages: string } | undefined;
+    if (!r) return null;
+    return { question: r.question, articleIds: [...new Set((JSON.parse(r.passages) as ShownPassage[]).map((p) => p.articleId))] };
   }
 
   /** Records (or changes) one user's vote on an answer; returns the new tally. */
