@@ -23,7 +23,7 @@ export async function handleMention(m: Message, ctx: CommandContext): Promise<vo
     if (!/[\p{L}\p{N}]/u.test(text)) return void (await reply(`Ask me a question after the mention, e.g. <@${me}> Who organised the rail strike?`));
     const question = checkQuestion(text);
     const answer = await ctx.work.ask(question, { limit: FETCHED });
-    await m.reply({ ...answerOf(m.id, answer, ctx), allowedMentions: NO_MENTIONS });
+    await m.reply({ ...(await answerOf(m.id, answer, ctx)), allowedMentions: NO_MENTIONS });
     ctx.log.info('mention', { message: m.id, user: m.author.id, guild: m.guildId });
   } catch (e) {
     if (e instanceof UserError) return void (await reply(e.message).catch(() => {}));

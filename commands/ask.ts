@@ -113,10 +113,10 @@ export function cooldownMessage(ctx: CommandContext, userId: string): string | n
 }
 
 /** Keeps an answer for its buttons, and what it showed for the votes it may get (a failing disk never costs the answer). */
-export function remember(key: string, answer: Answer, ctx: CommandContext): void {
+export async function remember(key: string, answer: Answer, ctx: CommandContext): Promise<void> {
   ctx.answers.put(key, answer);
   try {
-    ctx.feedback.recordAnswer(key, answer, ctx.engine.builtAt ?? 'unknown', ctx.engine.embedder.id);
+    await ctx.feedback.recordAnswer(key, answer, ctx.engine.builtAt ?? 'unknown', ctx.engine.embedder.id);
   } catch (e) {
     ctx.log.warn('could not record the answer for feedback', { key, error: e });
   }
@@ -130,13 +130,13 @@ export async function answerInteraction(i: RepliableInteraction, ctx: CommandCon
   await deferReliably(i, ephemeral, ctx.log);
   // Computed once: a failed delivery resends this reply, it never asks again.
   const { answer, note } = await ask();
-  const reply = { ...(note ? { content: note } : {}), ...answerOf(i.id, answer, ctx, ephemeral), allowedMentions: NO_MENTIONS };
+  const reply = { ...(note ? { content: note } : {}), ...(await answerOf(i.id, answer, ctx, ephemeral)), allowedMentions: NO_MENTIONS };
   await deliver(i, 'answer', () => i.editReply(reply), ctx);
 }
 
 /** A new answer, remembered under `key`, as a message: its embeds and buttons (votes at zero). */
-export function answerOf(key: string, answer: Answer, ctx: CommandContext, share = false) {
-  remember(key, answer, ctx);
+export async function answerOf(key: string, answer: Answer, ctx: CommandContext, share = false) {
+  await remember(key, answer, ctx);
   return renderAnswer(answer, key, 0, { tally: NO_VOTES, share });
 }
 
@@ -147,10 +147,10 @@ export interface Earlier {
 }
 
 /** The earlier answer behind `key`: from the cache, else from the feedback store (it outlives restarts and re-indexes). */
-export function earlierAnswer(key: string, ctx: CommandContext): Earlier | null {
+export async function earlierAnswer(key: string, ctx: CommandContext): Promise<Earlier | null> {
   const cached = ctx.answers.get(key);
   if (cached) return { question: cached.question, articleIds: [...new Set(cached.passages.map((p) => p.article.id))] };
-  return ctx.feedback.recorded(key);
+  return await ctx.feedback.recorded(key);
 }
 
 /**
@@ -216,15 +216,15 @@ export const ask: SlashCommand = {
 
   async button(i, [action, key, arg], ctx) {
     if (action === 'vote') {
-      if (!key || !ctx.feedback.hasAnswer(key) || (arg !== 'up' && arg !== 'down')) return void (await tell(i, 'This button no longer works; run `/ask` again.', ctx));
-      const tally = ctx.feedback.vote(key, i.user.id, arg === 'up' ? 1 : -1);
+      if (!key || (arg !== 'up' && arg !== 'down') || !(await ctx.feedback.hasAnswer(key))) return void (await tell(i, 'This button no longer works; run `/ask` again.', ctx));
+      const tally = await ctx.feedback.vote(key, i.user.id, arg === 'up' ? 1 : -1);
       const rows = i.message.components.map((r) => r.toJSON()) as APIActionRowComponent<APIComponentInActionRow>[];
       await updateReliably(i, { components: withTally(rows, key, tally), allowedMentions: NO_MENTIONS }, ctx.log);
       return;
     }
     const answer = key ? ctx.answers.get(key) : null;
     if (action === 'follow') {
-      if (!key || !earlierAnswer(key, ctx)) return void (await tell(i, EXPIRED, ctx));
+      if (!key || !(await earlierAnswer(key, ctx))) return void (await tell(i, EXPIRED, ctx));
       const input = new TextInputBuilder().setCustomId('question').setLabel('Your follow-up question').setStyle(TextInputStyle.Short).setRequired(true).setMaxLength(MAX_QUESTION_CHARS);
       const modal = new ModalBuilder().setCustomId(customId('ask', 'follow', key!)).setTitle(clip('Follow-up', 45)).addComponents(new ActionRowBuilder<TextInputBuilder>().addComponents(input));
       await i.showModal(modal);
@@ -232,7 +232,7 @@ export const ask: SlashCommand = {
     }
     if (action === 'share') {
       if (!answer) return void (await tell(i, EXPIRED, ctx));
-      const reply = { content: `Shared by <@${i.user.id}>`, ...renderAnswer(answer, key!, 0, { tally: ctx.feedback.tally(key!) }), allowedMentions: NO_MENTIONS };
+      const reply = { content: `Shared by <@${i.user.id}>`, ...renderAnswer(answer, key!, 0, { tally: await ctx.feedback.tally(key!) }), allowedMentions: NO_MENTIONS };
       await replyReliably(i, reply, ctx.log);
       return;
     }
@@ -248,7 +248,7 @@ export const ask: SlashCommand = {
       return;
     }
     if (action === 'page') {
-      const view = { tally: ctx.feedback.tally(key!), share: isEphemeral(i.message.flags) };
+      const view = { tally: await ctx.feedback.tally(key!), share: isEphemeral(i.message.flags) };
       await updateReliably(i, { ...renderAnswer(answer, key!, index, view), allowedMentions: NO_MENTIONS }, ctx.log);
       return;
     }
@@ -279,7 +279,7 @@ export const ask: SlashCommand = {
     // Read from the raw fields: a missing input is a clear message, not a TypeError from the getter.
     const typed = i.fields.fields.get('question');
     const question = checkQuestion(typed && 'value' in typed ? typed.value : '');
-    const earlier = earlierAnswer(key, ctx);
+    const earlier = await earlierAnswer(key, ctx);
     if (!earlier) throw new UserError(EXPIRED);
     await answerInteraction(i, ctx, () => askFollowUp(question, earlier, ctx), isEphemeral(i.message?.flags));
   },

@@ -12,7 +12,7 @@ import type { Summary } from '../retrieval/summary.ts';
 import type { Answer } from '../retrieval/types.ts';
 import type { AnswerCache } from '../discord/answer-cache.ts';
 import type { Cooldown } from '../discord/cooldown.ts';
-import type { FeedbackStore } from '../discord/feedback.ts';
+import type { Feedback } from '../discord/feedback.ts';
 
 export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
@@ -38,7 +38,7 @@ export interface CommandContext {
   answers: AnswerCache;
   cooldown: Cooldown;
   /** Helpful / Not helpful votes, kept as evaluation data. */
-  feedback: FeedbackStore;
+  feedback: Feedback;
   /** Aborted when the bot stops waiting for in-flight answers (delivery retries give up). */
   signal?: AbortSignal;
 }

@@ -60,6 +60,21 @@ CREATE TABLE IF NOT EXISTS votes (
 );
 `;
 
+type Maybe<T> = T | Promise<T>;
+
+/**
+ * What the commands need of a vote store. The SQLite store answers at once; one over a network
+ * database (the Postgres store, when DATABASE_URL is set) returns promises, and callers await either.
+ */
+export interface Feedback {
+  recordAnswer(id: string, answer: Answer, indexGeneration: string, model: string): Maybe<void>;
+  hasAnswer(id: string): Maybe<boolean>;
+  recorded(id: string): Maybe<{ question: string; articleIds: string[] } | null>;
+  vote(answerId: string, userId: string, vote: Vote): Maybe<Tally>;
+  tally(answerId: string): Maybe<Tally>;
+  close(): Maybe<void>;
+}
+
 /** Answers nobody voted on are forgotten after this long (their buttons stopped working long before). */
 const UNVOTED_KEPT_MS = 30 * 24 * 3600_000;
 
@@ -68,7 +83,7 @@ const UNVOTED_KEPT_MS = 30 * 24 * 3600_000;
  * stored only as an HMAC under a random per-install salt: one vote per user per answer can be kept
  * without keeping who voted.
  */
-export class FeedbackStore {
+export class FeedbackStore implements Feedback {
   private readonly db: Database.Database;
   private readonly salt: Buffer;
 
