@@ -7,7 +7,7 @@ import type { BotConfig } from '../bot/config.ts';
 import { createLogger } from '../bot/log.ts';
 import { startBot, type RunningBot } from '../bot/start.ts';
 import { Engine } from '../retrieval/engine.ts';
-import { autocomplete, slashCommand, slashWithAttachment, type Who } from './fake-discord/interactions.ts';
+import { autocomplete, buttonClick, modalSubmit, slashCommand, slashWithAttachment, type Who } from './fake-discord/interactions.ts';
 import { APP_ID, FakeDiscord, GUILD_ID, snowflake } from './fake-discord/server.ts';
 import { SEED_CORPUS, seedSettings } from './helpers/seed.ts';
 
@@ -33,6 +33,7 @@ describe('/add-article and /remove-article end to end (real discord.js client, f
   const indexDir = join(mkdtempSync(join(tmpdir(), 'index-')), 'index');
   let bot: RunningBot;
   let engine: Engine;
+  let dockersAnswer: any;
 
   beforeAll(async () => {
     // A copy of the seed corpus and its index: the commands write to the corpus folder.
@@ -87,6 +88,7 @@ describe('/add-article and /remove-article end to end (real discord.js client, f
     const { edit: answer } = await fake.interact(slashCommand('ask', { question: 'How long did the Valdoria dockers strike?' }, { userId: '800000000000000002' }), true);
     expect(answer.embeds[0].description).toContain('Dockers Win a Shorter Week at the Harbour of Valdoria');
     expect(answer.embeds[0].description).toMatch(/nineteen days/);
+    dockersAnswer = answer;
   });
 
   it('a hostile attachment name never leaves the corpus folder: the file gets a generated name inside it', async () => {
@@ -99,6 +101,17 @@ describe('/add-article and /remove-article end to end (real discord.js client, f
     expect(added[0]).toMatch(/^discord-[\w-]+\.txt$/);
     expect(existsSync(resolve(corpusDir, '../../etc/passwd.txt'))).toBe(false);
     expect(existsSync(resolve(corpusDir, '..', 'etc'))).toBe(false);
+  });
+
+  it('a follow-up on an answer from before the last re-index still searches that answer’s articles', async () => {
+    // The hostile-name upload re-indexed, which drops the answers kept in memory; the vote store still has this one.
+    const follow = dockersAnswer.components.flatMap((r: any) => r.components).find((c: any) => c.label === 'Ask a follow-up');
+    const who = { userId: '800000000000000003' };
+    const opened = await fake.interact(buttonClick(follow.custom_id, dockersAnswer, who));
+    expect(opened.callback.type).toBe(9);
+    const { edit } = await fake.interact(modalSubmit(follow.custom_id, { question: 'What did the union leaders say about pay?' }, dockersAnswer, who), true);
+    expect(edit.content).toBe('Follow-up to “How long did the Valdoria dockers strike?”: answered from the article of that answer.');
+    expect(edit.embeds[0].description).toContain('full pay');
   });
 
   it('refuses a 10 MB file: at once when its size says so, while downloading when the size was understated', async () => {
