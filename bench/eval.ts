@@ -28,6 +28,7 @@ import type { Article, Chunk } from '../retrieval/types.ts';
 import { loadSquad, sharedFile } from './shared-data.ts';
 import { embedCached } from './vector-cache.ts';
 import { devEngine, evaluateDevSet, formatDevReport, loadDevSet } from './devset.ts';
+import { loadQuestionSet } from './question-set.ts';
 
 const { values: args } = parseArgs({ options: { full: { type: 'boolean', default: false }, sweep: { type: 'boolean', default: false }, json: { type: 'string' }, 'refusal-every': { type: 'string', default: '4' }, engine: { type: 'string' }, questions: { type: 'string' }, 'questions-only': { type: 'boolean', default: false } } });
 const fold = (s: string) => s.replace(/\s+/g, ' ');
@@ -117,7 +118,7 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const embedder = await createEmbedder(settingsFromEnv(args.engine ? { ...process.env, EMBEDDING_ENGINE: args.engine } : process.env).embedder, (m) => process.stderr.write(`${m}\n`));
 const cal = calibrationFor(embedder.id);
 if (args.questions) {
-  const extra = loadDevSet(args.questions);
+  const extra = loadQuestionSet(args.questions);
   const report = await evaluateDevSet(await devEngine(embedder, settingsFromEnv().corpusDir, 'questions'), extra, 'all');
   console.log(`Question set ${args.questions} (${extra.answerable.length} answerable, ${extra.nearTopic.length + extra.farOff.length} unanswerable; asked of ${settingsFromEnv().corpusDir})`);
   console.log(formatDevReport(report));

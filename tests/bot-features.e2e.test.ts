@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evaluateDevSet, loadDevSet } from '../bench/devset.ts';
+import { evaluateDevSet } from '../bench/devset.ts';
+import { loadQuestionSet } from '../bench/question-set.ts';
 import type { BotConfig } from '../bot/config.ts';
 import { createLogger } from '../bot/log.ts';
 import { startBot, type RunningBot } from '../bot/start.ts';
@@ -199,7 +200,7 @@ describe('Discord features end to end: ask about a message, votes, follow-ups (r
     expect(questions.farOff).toEqual(expect.arrayContaining([{ q: 'What is the boiling point of mercury?', split: 'validation' }]));
     const file = join(mkdtempSync(join(tmpdir(), 'export-')), 'feedback.json');
     writeFileSync(file, JSON.stringify(questions));
-    const report = await evaluateDevSet(engine, loadDevSet(file), 'all');
+    const report = await evaluateDevSet(engine, loadQuestionSet(file), 'all');
     expect(report.answerable).toBe(questions.answerable.length);
     // The expected quote was the one shown and voted helpful, so the same index finds it again.
     expect(report.hit1).toBe(report.answerable);
