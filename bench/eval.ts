@@ -15,6 +15,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createEmbedder, type Embedder } from '../embeddings/index.ts';
+import { loadQuestionSet } from './question-set.ts';
 import { rankPassages } from '../retrieval/answer.ts';
 import { calibrationFor } from '../retrieval/calibration.ts';
 import { chunkArticle } from '../retrieval/chunker.ts';
@@ -28,7 +29,6 @@ import type { Article, Chunk } from '../retrieval/types.ts';
 import { loadSquad, sharedFile } from './shared-data.ts';
 import { embedCached } from './vector-cache.ts';
 import { devEngine, evaluateDevSet, formatDevReport, loadDevSet } from './devset.ts';
-import { loadQuestionSet } from './question-set.ts';
 
 const { values: args } = parseArgs({ options: { full: { type: 'boolean', default: false }, sweep: { type: 'boolean', default: false }, json: { type: 'string' }, 'refusal-every': { type: 'string', default: '4' }, engine: { type: 'string' }, questions: { type: 'string' }, 'questions-only': { type: 'boolean', default: false } } });
 const fold = (s: string) => s.replace(/\s+/g, ' ');
