@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { feedbackToQuestions } from '../cli/feedback.ts';
 import { FeedbackStore } from '../discord/feedback.ts';
 import { questionFromMessage } from '../discord/question-text.ts';
 import { safeUploadPath } from '../discord/upload.ts';
+import { PROJECT_ROOT } from '../retrieval/settings.ts';
 import type { Answer, Passage } from '../retrieval/types.ts';
 
 const ARTICLE = { id: 'a1', title: 'Railway Workers Strike', author: 'Jane Doe', source: 'Peoples Dispatch', date: '2024-05-24' };
@@ -81,6 +83,28 @@ describe('feedback export (the evaluation set format)', () => {
     expect(out.farOff).toEqual([{ q: 'Boiling point of mercury?', split: 'validation' }]);
     expect(out.nearTopic).toEqual([]);
     expect(out.toReview).toEqual([{ q: 'Who won?', shown: [{ title: 'Railway Workers Strike', paragraph: 2, quote: 'Nobody knows.' }], helpful: 0, notHelpful: 1 }]);
+  });
+});
+
+describe('npm run cli -- feedback', () => {
+  it('prints the summary and exports the voted questions to the file named', () => {
+    const path = dbPath();
+    const s = new FeedbackStore(path);
+    s.recordAnswer('1', answered('When did the strike begin?', passage('The strike began on June 21 at dawn.', { answer: { start: 20, end: 27 } })), 'g', 'model-x');
+    s.recordAnswer('2', answered('Who won?', passage('Nobody knows.')), 'g', 'model-x');
+    s.vote('1', 'u1', 1);
+    s.vote('2', 'u1', -1);
+    s.vote('2', 'u2', -1);
+    s.close();
+    const out = join(mkdtempSync(join(tmpdir(), 'fb-out-')), 'export.json');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'cli', 'main.ts'), 'feedback', '--export', out], { cwd: PROJECT_ROOT, encoding: 'utf8', env: { ...process.env, FEEDBACK_DB: path } });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`Feedback in ${path}: 2 answers voted on, 1 helpful and 2 not helpful votes.`);
+    expect(r.stdout).toContain('2↓ 0↑  Who won?  → Railway Workers Strike');
+    expect(r.stderr).toContain(`Wrote 1 answerable and 0 unanswerable questions (1 to review) to ${out}.`);
+    const set = JSON.parse(readFileSync(out, 'utf8'));
+    expect(set.answerable).toEqual([expect.objectContaining({ q: 'When did the strike begin?', expect: 'June 21' })]);
+    expect(set.toReview.map((x: { q: string }) => x.q)).toEqual(['Who won?']);
   });
 });
 
