@@ -45,10 +45,10 @@ export function candidateAnswers(c: Candidate, expect: string, title: string): b
   return fold(c.source.slice(c.window.start, c.window.end)).includes(fold(expect)) && c.article.title.includes(title);
 }
 
-/** The seed corpus indexed with `embedder` in a cache folder of its own (rebuilt when the model changes). */
-export async function devEngine(embedder: Embedder): Promise<Engine> {
+/** A corpus (default: the seed corpus) indexed with `embedder` in a cache folder of its own (rebuilt when the model changes). */
+export async function devEngine(embedder: Embedder, corpusDir = join(PROJECT_ROOT, 'data', 'corpus'), name = 'dev'): Promise<Engine> {
   const slug = embedder.id.replace(/[^a-z0-9]+/gi, '-');
-  const settings = { ...settingsFromEnv(), corpusDir: join(PROJECT_ROOT, 'data', 'corpus'), indexDir: join(PROJECT_ROOT, '.cache', 'eval', `dev-index-${slug}`) };
+  const settings = { ...settingsFromEnv(), corpusDir, indexDir: join(PROJECT_ROOT, '.cache', 'eval', `${name}-index-${slug}`) };
   const engine = await Engine.open(settings, () => {}, embedder);
   await engine.ensureIndex();
   return engine;

@@ -7,12 +7,15 @@
  * Usage: npm run eval [-- --engine transformers|use-lite] [-- --full] [-- --sweep] [-- --json out.json]
  *   --full   every SQuAD question instead of a ~2,000 sample; --sweep   fusion-weight and refusal-threshold tables
  *   --refusal-every N   SQuAD refusal on every Nth sampled question (default 4: 529 questions)
+ *   --questions FILE    also a question set in the same format, e.g. Discord feedback (`npm run cli -- feedback --export FILE`),
+ *                       asked of CORPUS_DIR indexed apart in .cache/eval; --questions-only runs that part alone
  */
 import 'dotenv/config';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createEmbedder, type Embedder } from '../embeddings/index.ts';
+import { loadQuestionSet } from './question-set.ts';
 import { rankPassages } from '../retrieval/answer.ts';
 import { calibrationFor } from '../retrieval/calibration.ts';
 import { chunkArticle } from '../retrieval/chunker.ts';
@@ -27,7 +30,7 @@ import { loadSquad, sharedFile } from './shared-data.ts';
 import { embedCached } from './vector-cache.ts';
 import { DEV_SET_FILES, devEngine, evaluateDevSet, formatDevReport, loadDevSet } from './devset.ts';
 
-const { values: args } = parseArgs({ options: { full: { type: 'boolean', default: false }, sweep: { type: 'boolean', default: false }, json: { type: 'string' }, 'refusal-every': { type: 'string', default: '4' }, engine: { type: 'string' } } });
+const { values: args } = parseArgs({ options: { full: { type: 'boolean', default: false }, sweep: { type: 'boolean', default: false }, json: { type: 'string' }, 'refusal-every': { type: 'string', default: '4' }, engine: { type: 'string' }, questions: { type: 'string' }, 'questions-only': { type: 'boolean', default: false } } });
 const fold = (s: string) => s.replace(/\s+/g, ' ');
 
 async function devQuestions(embedder: Embedder) {
@@ -114,6 +117,15 @@ async function squad(embedder: Embedder) {
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const embedder = await createEmbedder(settingsFromEnv(args.engine ? { ...process.env, EMBEDDING_ENGINE: args.engine } : process.env).embedder, (m) => process.stderr.write(`${m}\n`));
 const cal = calibrationFor(embedder.id);
+if (args.questions) {
+  const extra = loadQuestionSet(args.questions);
+  const report = await evaluateDevSet(await devEngine(embedder, settingsFromEnv().corpusDir, 'questions'), extra, 'all');
+  console.log(`Question set ${args.questions} (${extra.answerable.length} answerable, ${extra.nearTopic.length + extra.farOff.length} unanswerable; asked of ${settingsFromEnv().corpusDir})`);
+  console.log(formatDevReport(report));
+  for (const m of report.misses) console.log(`  miss: ${m}`);
+  console.log('');
+  if (args['questions-only']) process.exit(0);
+}
 const paraphrase = loadDevSet();
 const devEng = await devEngine(embedder);
 const para = { fit: await evaluateDevSet(devEng, paraphrase, 'fit'), validation: await evaluateDevSet(devEng, paraphrase, 'validation') };

@@ -1,3 +1,4 @@
+import { feedbackDbFromEnv } from '../discord/feedback.ts';
 import { settingsFromEnv, type EngineSettings } from '../retrieval/settings.ts';
 
 export interface BotConfig {
@@ -12,6 +13,10 @@ export interface BotConfig {
   /** How long a SIGTERM waits for answers in flight before disconnecting anyway. */
   shutdownGraceMs: number;
   engine: EngineSettings;
+  /** SQLite file of the Helpful / Not helpful votes (FEEDBACK_DB); unset: kept in memory only. */
+  feedbackDb?: string;
+  /** ANSWER_MENTIONS=true: "@bot question" in a channel is answered (adds the GuildMessages intent). */
+  answerMentions?: boolean;
 }
 
 export class ConfigError extends Error {
@@ -44,6 +49,8 @@ export function loadBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
   }
   const grace = Number(env.SHUTDOWN_GRACE_SECONDS?.trim() || 10);
   if (!Number.isFinite(grace) || grace < 0) problems.push(`SHUTDOWN_GRACE_SECONDS must be a number of seconds ≥ 0 (got "${env.SHUTDOWN_GRACE_SECONDS}").`);
+  const mentions = (env.ANSWER_MENTIONS ?? 'false').trim().toLowerCase();
+  if (!['true', 'false', '1', '0', 'yes', 'no', ''].includes(mentions)) problems.push(`ANSWER_MENTIONS must be true or false (got "${env.ANSWER_MENTIONS}").`);
   let engine: EngineSettings | null = null;
   try {
     engine = settingsFromEnv(env);
@@ -51,5 +58,5 @@ export function loadBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
     problems.push((e as Error).message);
   }
   if (problems.length) throw new ConfigError(problems);
-  return { token, clientId, guildId, apiBase: apiBase?.replace(/\/+$/, '') ?? null, askCooldownMs: cooldown * 1000, answerThreads, shutdownGraceMs: grace * 1000, engine: engine! };
+  return { token, clientId, guildId, apiBase: apiBase?.replace(/\/+$/, '') ?? null, askCooldownMs: cooldown * 1000, answerThreads, shutdownGraceMs: grace * 1000, engine: engine!, feedbackDb: feedbackDbFromEnv(env), answerMentions: ['true', '1', 'yes'].includes(mentions) };
 }

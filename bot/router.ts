@@ -1,5 +1,5 @@
 import { MessageFlags, type Interaction, type RepliableInteraction } from 'discord.js';
-import { DeliveryFailed, deliver, DiscordGone, isGone, replyReliably } from '../commands/deliver.ts';
+import { DeliveryFailed, deliver, DiscordGone, isGone, replyReliably } from '../discord/deliver.ts';
 import { COMMANDS } from '../commands/index.ts';
 import { NO_MENTIONS, type CommandContext } from '../commands/types.ts';
 import { UserError } from '../retrieval/errors.ts';
@@ -30,9 +30,20 @@ export async function handleInteraction(i: Interaction, ctx: CommandContext): Pr
   try {
     if (i.isChatInputCommand()) {
       const cmd = COMMANDS.get(i.commandName);
-      if (!cmd) return void (await tell(i, 'This command is no longer supported.', ctx));
+      if (!cmd?.execute) return void (await tell(i, 'This command is no longer supported.', ctx));
       await cmd.execute(i, ctx);
       ctx.log.info('command', { ...where, command: i.commandName, ms: Date.now() - started });
+    } else if (i.isMessageContextMenuCommand()) {
+      const cmd = COMMANDS.get(i.commandName);
+      if (!cmd?.onMessage) return void (await tell(i, 'This command is no longer supported.', ctx));
+      await cmd.onMessage(i, ctx);
+      ctx.log.info('command', { ...where, command: i.commandName, ms: Date.now() - started });
+    } else if (i.isModalSubmit()) {
+      const [name, ...args] = i.customId.split(':');
+      const cmd = name ? COMMANDS.get(name) : undefined;
+      if (!cmd?.modal) return void (await tell(i, 'This form no longer works; run the command again.', ctx));
+      await cmd.modal(i, args, ctx);
+      ctx.log.info('modal', { ...where, customId: i.customId, ms: Date.now() - started });
     } else if (i.isAutocomplete()) {
       const cmd = COMMANDS.get(i.commandName);
       if (cmd?.autocomplete) await cmd.autocomplete(i, ctx);

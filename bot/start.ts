@@ -1,12 +1,14 @@
 import { Client, Events, GatewayCloseCodes, GatewayIntentBits, MessageFlags } from 'discord.js';
-import { AnswerCache } from '../commands/answer-cache.ts';
-import { Cooldown } from '../commands/cooldown.ts';
+import { AnswerCache } from '../discord/answer-cache.ts';
+import { Cooldown } from '../discord/cooldown.ts';
+import { FeedbackStore } from '../discord/feedback.ts';
 import type { AnswerWork, CommandContext, Logger } from '../commands/types.ts';
 import { NO_MENTIONS } from '../commands/types.ts';
 import type { Engine } from '../retrieval/engine.ts';
 import { AnswerPool, type PoolOptions } from './answer-pool.ts';
 import type { BotConfig } from './config.ts';
 import { registerCommands } from './register.ts';
+import { handleMention } from './mentions.ts';
 import { handleInteraction } from './router.ts';
 
 export interface RunningBot {
@@ -57,13 +59,16 @@ export async function startBot(config: BotConfig, engine: Engine, log: Logger, o
     throw e;
   }
   const client = new Client({
-    // Slash commands need no privileged intents; Guilds is enough to receive interactions.
-    intents: [GatewayIntentBits.Guilds],
+    // Slash commands need no privileged intents; Guilds is enough to receive interactions. Mentions need
+    // GuildMessages (not privileged): a message that mentions the bot carries its text without MessageContent.
+    intents: config.answerMentions ? [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages] : [GatewayIntentBits.Guilds],
     allowedMentions: NO_MENTIONS,
     ...(config.apiBase ? { rest: { api: config.apiBase } } : {}),
   });
   const stopped = new AbortController();
-  const ctx: CommandContext = { engine, work: inProcess ?? pool!, log, answers: new AnswerCache(), cooldown: new Cooldown(config.askCooldownMs), signal: stopped.signal };
+  // Without a path (a config built by hand), votes last as long as the process.
+  const feedback = new FeedbackStore(config.feedbackDb ?? ':memory:');
+  const ctx: CommandContext = { engine, work: inProcess ?? pool!, log, answers: new AnswerCache(), cooldown: new Cooldown(config.askCooldownMs), feedback, signal: stopped.signal };
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
 
@@ -76,6 +81,14 @@ export async function startBot(config: BotConfig, engine: Engine, log: Logger, o
     inFlight.add(p);
     void p.finally(() => inFlight.delete(p));
   });
+  if (config.answerMentions) {
+    client.on(Events.MessageCreate, (m) => {
+      if (stopping) return;
+      const p = handleMention(m, ctx);
+      inFlight.add(p);
+      void p.finally(() => inFlight.delete(p));
+    });
+  }
   client.on(Events.Error, (e) => log.error('discord client error', { error: e }));
   client.on(Events.Warn, (m) => log.warn('discord client warning', { message: m }));
   // discord.js emits this only for closes it will not recover from; the others reconnect by themselves.
@@ -91,6 +104,7 @@ export async function startBot(config: BotConfig, engine: Engine, log: Logger, o
     await ready;
   } catch (e) {
     await pool?.destroy();
+    feedback.close();
     throw e;
   }
   log.info('bot ready', { user: client.user?.tag, guilds: client.guilds.cache.size, articles: engine.articles().length, threads: pool?.threads ?? 0, pid: process.pid });
@@ -111,6 +125,7 @@ export async function startBot(config: BotConfig, engine: Engine, log: Logger, o
         stopped.abort();
         await client.destroy();
         await pool?.destroy();
+        feedback.close();
         log.info('bot stopped', { unfinished });
         return { unfinished };
       })();

@@ -9,6 +9,9 @@ import { describeReport } from '../retrieval/ingest.ts';
 import { answerToJson, formatAnswer, formatArticles, formatSources, formatSummary } from './format.ts';
 import { log, openEngine, StoppedError, stopOnSignals } from './open-engine.ts';
 import { progressReporter } from './progress.ts';
+import { writeFileSync } from 'node:fs';
+import { feedbackDbFromEnv, FeedbackStore } from '../discord/feedback.ts';
+import { feedbackToQuestions, formatFeedbackSummary } from './feedback.ts';
 
 const USAGE = `Usage: npm run --silent cli -- <command>
 
@@ -18,7 +21,9 @@ const USAGE = `Usage: npm run --silent cli -- <command>
   summary [--json] "<article title or id>"
   sources [--json] "query"
   articles [--json]
-  chat                                  interactive questions, answered as the bot does`;
+  chat                                  interactive questions, answered as the bot does
+  feedback [--json] [--export file.json] the Discord votes (FEEDBACK_DB): a summary; --export writes the voted
+                                        questions as an evaluation set (npm run eval -- --questions file.json)`;
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -32,6 +37,7 @@ async function main(argv: string[]): Promise<void> {
       source: { type: 'string' },
       since: { type: 'string' },
       until: { type: 'string' },
+      export: { type: 'string' },
     },
   });
   const print = (s: string) => process.stdout.write(`${s}\n`);
@@ -87,6 +93,22 @@ async function main(argv: string[]): Promise<void> {
     case 'chat':
       await runChat(await openEngine());
       return;
+    case 'feedback': {
+      const path = feedbackDbFromEnv();
+      const store = new FeedbackStore(path);
+      try {
+        const voted = store.votedAnswers();
+        const questions = feedbackToQuestions(voted);
+        if (values.export) {
+          writeFileSync(values.export, `${JSON.stringify(questions, null, 2)}\n`);
+          process.stderr.write(`Wrote ${questions.answerable.length} answerable and ${questions.farOff.length} unanswerable questions (${questions.toReview.length} to review) to ${values.export}.\n`);
+        }
+        print(values.json ? JSON.stringify({ answers: voted.length, ...questions }) : formatFeedbackSummary(voted, path));
+      } finally {
+        store.close();
+      }
+      return;
+    }
     case undefined:
     case 'help':
     case '--help':

@@ -1,9 +1,9 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, SlashCommandBuilder } from 'discord.js';
 import type { Engine } from '../retrieval/engine.ts';
-import { replyReliably, updateReliably } from './deliver.ts';
-import { fitEmbed } from './limits.ts';
-import { indexArg, integerOption } from './options.ts';
-import { citation, safeText } from './render.ts';
+import { replyReliably, updateReliably } from '../discord/deliver.ts';
+import { fitEmbed } from '../discord/limits.ts';
+import { indexArg, integerOption } from '../discord/options.ts';
+import { citation, safeText } from '../discord/render.ts';
 import { customId, NO_MENTIONS, type SlashCommand } from './types.ts';
 
 const PER_PAGE = 10;

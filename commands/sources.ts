@@ -1,11 +1,11 @@
 import { SlashCommandBuilder, type APIEmbed } from 'discord.js';
 import { UserError } from '../retrieval/errors.ts';
 import type { Article } from '../retrieval/types.ts';
-import { respondWithArticles } from './article-option.ts';
-import { deferReliably, deliver } from './deliver.ts';
-import { fitEmbed, LIMITS } from './limits.ts';
-import { textOption } from './options.ts';
-import { blockQuote, citation, embedUrl, safeText } from './render.ts';
+import { respondWithArticles } from '../discord/article-option.ts';
+import { deferReliably, deliver } from '../discord/deliver.ts';
+import { fitEmbed, LIMITS } from '../discord/limits.ts';
+import { textOption } from '../discord/options.ts';
+import { blockQuote, citation, embedUrl, safeText } from '../discord/render.ts';
 import { NO_MENTIONS, type AnswerWork, type SlashCommand } from './types.ts';
 
 const COLOR = 0x8b5cf6;

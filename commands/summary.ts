@@ -1,10 +1,10 @@
 import { SlashCommandBuilder } from 'discord.js';
 import { UserError } from '../retrieval/errors.ts';
-import { respondWithArticles } from './article-option.ts';
-import { deferReliably, deliver } from './deliver.ts';
-import { fitEmbed, LIMITS } from './limits.ts';
-import { textOption } from './options.ts';
-import { citation, embedUrl, safeText } from './render.ts';
+import { respondWithArticles } from '../discord/article-option.ts';
+import { deferReliably, deliver } from '../discord/deliver.ts';
+import { fitEmbed, LIMITS } from '../discord/limits.ts';
+import { textOption } from '../discord/options.ts';
+import { citation, embedUrl, safeText } from '../discord/render.ts';
 import { NO_MENTIONS, type SlashCommand } from './types.ts';
 
 export const summary: SlashCommand = {

@@ -2,14 +2,17 @@ import type {
   AutocompleteInteraction,
   ButtonInteraction,
   ChatInputCommandInteraction,
-  RESTPostAPIChatInputApplicationCommandsJSONBody,
+  MessageContextMenuCommandInteraction,
+  ModalSubmitInteraction,
+  RESTPostAPIApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { AskOptions } from '../retrieval/answer.ts';
 import type { Engine, SourceMatch } from '../retrieval/engine.ts';
 import type { Summary } from '../retrieval/summary.ts';
 import type { Answer } from '../retrieval/types.ts';
-import type { AnswerCache } from './answer-cache.ts';
-import type { Cooldown } from './cooldown.ts';
+import type { AnswerCache } from '../discord/answer-cache.ts';
+import type { Cooldown } from '../discord/cooldown.ts';
+import type { Feedback } from '../discord/feedback.ts';
 
 export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
@@ -34,16 +37,23 @@ export interface CommandContext {
   log: Logger;
   answers: AnswerCache;
   cooldown: Cooldown;
+  /** Helpful / Not helpful votes, kept as evaluation data. */
+  feedback: Feedback;
   /** Aborted when the bot stops waiting for in-flight answers (delivery retries give up). */
   signal?: AbortSignal;
 }
 
-/** One slash command: its definition and handlers. Buttons route by the `name:` prefix of custom_id. */
+/**
+ * One application command: its definition and handlers (a slash command has `execute`, a message
+ * context-menu command `onMessage`). Buttons and modals route by the `name:` prefix of custom_id.
+ */
 export interface SlashCommand {
-  definition: RESTPostAPIChatInputApplicationCommandsJSONBody;
-  execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void>;
+  definition: RESTPostAPIApplicationCommandsJSONBody;
+  execute?(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void>;
+  onMessage?(interaction: MessageContextMenuCommandInteraction, ctx: CommandContext): Promise<void>;
   autocomplete?(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void>;
   button?(interaction: ButtonInteraction, args: string[], ctx: CommandContext): Promise<void>;
+  modal?(interaction: ModalSubmitInteraction, args: string[], ctx: CommandContext): Promise<void>;
 }
 
 /** Every reply goes out with this: article text may contain @everyone, role or user mentions. */

@@ -87,6 +87,11 @@ export class Engine {
     }
   }
 
+  /** When the current index was built (its manifest's builtAt): which generation an answer came from. */
+  get builtAt(): string | null {
+    return this.snap?.data.manifest.builtAt ?? null;
+  }
+
   get ready(): boolean {
     return this.snap !== null;
   }

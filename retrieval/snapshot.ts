@@ -42,7 +42,8 @@ export class Snapshot {
   allowed(f: Filters): Uint8Array | null {
     const author = f.author?.trim().toLowerCase();
     const source = f.source?.trim().toLowerCase();
-    if (!author && !source && !f.since && !f.until) return null;
+    const only = f.articles ? new Set(f.articles) : null;
+    if (!author && !source && !f.since && !f.until && !only) return null;
     const ok = new Map<string, boolean>();
     for (const a of this.articles) {
       let pass = true;
@@ -50,6 +51,7 @@ export class Snapshot {
       if (source) pass &&= !!a.source?.toLowerCase().includes(source);
       if (f.since) pass &&= !!a.date && a.date >= f.since;
       if (f.until) pass &&= !!a.date && a.date <= f.until;
+      if (only) pass &&= only.has(a.id);
       ok.set(a.id, pass);
     }
     return Uint8Array.from(this.chunks, (c) => (ok.get(c.articleId) ? 1 : 0));

@@ -57,6 +57,8 @@ export interface Filters {
   /** Inclusive ISO dates. */
   since?: string;
   until?: string;
+  /** Only these articles (by id): a follow-up searches the articles of the answer it follows. */
+  articles?: string[];
 }
 
 export interface Passage {

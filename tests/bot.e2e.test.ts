@@ -40,7 +40,7 @@ describe('Discord bot end to end (real discord.js client, fake Discord)', () => 
     const put = await fake.waitFor((r) => r.method === 'PUT');
     expect(put.path).toBe(`/applications/${APP_ID}/guilds/${GUILD_ID}/commands`);
     expect(put.auth).toBe(`Bot ${TOKEN}`);
-    expect(put.body.map((c: { name: string }) => c.name).sort()).toEqual(['articles', 'ask', 'help', 'reindex', 'sources', 'summary']);
+    expect(put.body.map((c: { name: string }) => c.name).sort()).toEqual(['Ask about this message', 'add-article', 'articles', 'ask', 'help', 'reindex', 'remove-article', 'sources', 'summary']);
     const reindex = put.body.find((c: { name: string }) => c.name === 'reindex');
     expect(reindex.default_member_permissions).toBe('32');
     expect(bot.client.isReady()).toBe(true);
@@ -68,7 +68,8 @@ describe('Discord bot end to end (real discord.js client, fake Discord)', () => 
     const { edit } = await send(slashCommand('ask', { question: 'What is the boiling point of mercury?' }, newUser()), true);
     expectWithinDiscordLimits(edit);
     expect(edit.embeds[0].description).toMatch(/^Nothing reliable found/);
-    expect(edit.components).toEqual([]);
+    // Only the votes: no paging, no paragraphs, no follow-up within the (no) articles of the answer.
+    expect(edit.components.flatMap((r: any) => r.components.map((c: any) => c.label))).toEqual(['👍 Helpful (0)', '👎 Not helpful (0)']);
     // Closest passages, if any, come in their own embed, without a confidence cue or a bolded "answer".
     expect(edit.embeds.length).toBeLessThanOrEqual(2);
     if (edit.embeds[1]) expect(edit.embeds[1].title).toBe('Closest passages (not an answer)');

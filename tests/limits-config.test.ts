@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadBotConfig } from '../bot/config.ts';
 import { createLogger } from '../bot/log.ts';
-import { AnswerCache } from '../commands/answer-cache.ts';
-import { Cooldown } from '../commands/cooldown.ts';
-import { clip, embedLength, fitEmbed, split } from '../commands/limits.ts';
+import { AnswerCache } from '../discord/answer-cache.ts';
+import { Cooldown } from '../discord/cooldown.ts';
+import { clip, embedLength, fitEmbed, split } from '../discord/limits.ts';
 import type { Answer } from '../retrieval/types.ts';
 
 describe('Discord text limits', () => {

@@ -1,10 +1,11 @@
 import type { APIEmbed } from 'discord.js';
 import { describe, expect, it } from 'vitest';
-import { AnswerCache } from '../commands/answer-cache.ts';
+import { AnswerCache } from '../discord/answer-cache.ts';
 import { ask, NOTHING_FOUND, RELATED_TITLE, renderAnswer } from '../commands/ask.ts';
-import { Cooldown } from '../commands/cooldown.ts';
-import { clip, embedLength, LIMITS } from '../commands/limits.ts';
-import { confidenceCue, escapeText, renderQuote, safeText } from '../commands/render.ts';
+import { Cooldown } from '../discord/cooldown.ts';
+import { FeedbackStore } from '../discord/feedback.ts';
+import { clip, embedLength, LIMITS } from '../discord/limits.ts';
+import { confidenceCue, escapeText, renderQuote, safeText } from '../discord/render.ts';
 import type { CommandContext } from '../commands/types.ts';
 import type { Answer, ArticleMeta, Passage } from '../retrieval/types.ts';
 
@@ -225,11 +226,13 @@ describe('/ask replies', () => {
     const longParagraph = `Before the rally, talks failed. ${quote} ${'Pickets *stood* at the gates of the depot all night long. '.repeat(120)}`.trim();
     const replies: any[] = [];
     const engine = {
+      builtAt: '2024-01-01T00:00:00.000Z',
+      embedder: { id: 'stub-embedder' },
       ask: async () => answer,
       article: (id: string) => (id === ARTICLE.id ? { ...ARTICLE, notes: ['Photo: the picket line.', bioText] } : null),
       paragraph: (id: string, n: number) => (id === ARTICLE.id && n === 3 ? { article: ARTICLE, text: longParagraph, section: null } : null),
     };
-    const ctx = { engine, work: engine, answers: new AnswerCache(), cooldown: new Cooldown(0), log: { info() {}, warn() {}, error() {} } } as unknown as CommandContext;
+    const ctx = { engine, work: engine, answers: new AnswerCache(), cooldown: new Cooldown(0), feedback: new FeedbackStore(':memory:'), log: { info() {}, warn() {}, error() {} } } as unknown as CommandContext;
     const interaction = (extra: object) =>
       ({
         id: '42',
@@ -244,7 +247,7 @@ describe('/ask replies', () => {
       }) as any;
 
     it('a quote with @everyone and user mentions pings nobody and shows them as text', async () => {
-      await ask.execute(interaction({}), ctx);
+      await ask.execute!(interaction({}), ctx);
       const reply = replies.at(-1);
       expect(reply.allowedMentions).toEqual({ parse: [] });
       const desc: string = reply.embeds[0].description;

@@ -42,10 +42,38 @@ export function autocomplete(name: string, focused: string, typed: string, who: 
   return { ...base(4, who), data: { id: snowflake(), name, type: 1, options: [{ ...option(focused, typed), focused: true }] } };
 }
 
-export function buttonClick(customId: string, message: { embeds?: unknown[]; components?: unknown[] } = {}, who: Who = {}) {
+export function buttonClick(customId: string, message: { embeds?: unknown[]; components?: unknown[]; flags?: number } = {}, who: Who = {}) {
   return {
     ...base(3, who),
     data: { custom_id: customId, component_type: 2 },
-    message: messageFrom({ embeds: message.embeds, components: message.components }),
+    message: messageFrom({ embeds: message.embeds, components: message.components, flags: message.flags }),
+  };
+}
+
+/** A member's message in the channel, as Discord resolves it for a context menu or sends it on the gateway. */
+export function userMessage(content: string, who: Who = {}, extra: object = {}) {
+  const author = { id: who.userId ?? '500000000000000005', username: 'reader', discriminator: '0', global_name: 'Reader', avatar: null };
+  return { ...messageFrom({ content }), author, webhook_id: undefined, application_id: undefined, ...extra };
+}
+
+/** A message context-menu command (type 2, data.type 3) on `target`, with it in resolved.messages. */
+export function messageCommand(name: string, target: { id: string }, who: Who = {}) {
+  return { ...base(2, who), data: { id: snowflake(), name, type: 3, guild_id: GUILD_ID, target_id: target.id, resolved: { messages: { [target.id]: target } } } };
+}
+
+/** A modal submitted (type 5) with its text inputs, from a button on `message` when given. */
+export function modalSubmit(customId: string, fields: Record<string, string>, message?: { embeds?: unknown[]; components?: unknown[]; flags?: number }, who: Who = {}) {
+  return {
+    ...base(5, who),
+    data: { custom_id: customId, components: Object.entries(fields).map(([id, value]) => ({ type: 1, components: [{ type: 4, custom_id: id, value }] })) },
+    ...(message ? { message: messageFrom(message) } : {}),
+  };
+}
+
+/** A slash command with an attachment option (type 11) resolved to `attachment`. */
+export function slashWithAttachment(name: string, option: string, attachment: { id: string; filename: string; size: number; url: string; content_type?: string }, who: Who = {}) {
+  return {
+    ...base(2, who),
+    data: { id: snowflake(), name, type: 1, guild_id: GUILD_ID, options: [{ name: option, type: 11, value: attachment.id }], resolved: { attachments: { [attachment.id]: { ...attachment, proxy_url: attachment.url } } } },
   };
 }

@@ -83,6 +83,8 @@ export class FakeDiscord {
   private faults: FaultRule[] = [];
   /** Close codes of gateway connections the client closed. */
   readonly clientCloses: number[] = [];
+  /** The IDENTIFY payloads (op 2) clients sent: token, intents. */
+  readonly identifies: any[] = [];
   port = 0;
 
   /** Applies `fault` to the next `times` matching requests, or to every one for `forMs`. */
@@ -101,6 +103,16 @@ export class FakeDiscord {
 
   /** Gateway connections opened so far. */
   gatewayConnects = 0;
+
+  /** Files served as attachments would be from Discord's CDN, by path. */
+  private files = new Map<string, Buffer>();
+
+  /** Serves `bytes` under a URL that ends with `name` (percent-encoded, as Discord does) and returns the URL. */
+  serveFile(name: string, bytes: Buffer): string {
+    const path = `/files/${snowflake()}/${encodeURIComponent(name)}`;
+    this.files.set(decodeURIComponent(path), bytes);
+    return `http://127.0.0.1:${this.port}${path}`;
+  }
 
   private faultFor(r: { method: string; path: string }): Fault | null {
     const now = Date.now();
@@ -173,6 +185,11 @@ export class FakeDiscord {
       req.socket.destroy();
     } else if (fault) {
       send(fault.status, fault.body ?? { message: `injected ${fault.status}`, code: 0 }, fault.headers);
+    } else if (req.method === 'GET' && this.files.has(path)) {
+      const bytes = this.files.get(path)!;
+      r.status = 200;
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) });
+      res.end(bytes);
     } else if (req.method === 'GET' && path === '/gateway/bot') {
       send(200, { url: `ws://127.0.0.1:${this.port}`, shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } });
     } else if (req.method === 'PUT' && (m = path.match(/^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/))) {
@@ -185,6 +202,8 @@ export class FakeDiscord {
       send(200, messageFrom(body));
     } else if (req.method === 'POST' && /^\/webhooks\/\d+\/[^/]+$/.test(path)) {
       send(200, messageFrom(body));
+    } else if (req.method === 'POST' && /^\/channels\/\d+\/messages$/.test(path)) {
+      send(200, { ...messageFrom(body), message_reference: body?.message_reference, webhook_id: undefined });
     } else {
       send(404, { message: `fake Discord has no route ${req.method} ${path}`, code: 0 });
     }
@@ -205,6 +224,7 @@ export class FakeDiscord {
       if (msg.op === 1) out({ op: 11 });
       if (msg.op === 6) out({ op: 0, t: 'RESUMED', s: ++this.seq, d: {} });
       if (msg.op === 2) {
+        this.identifies.push(msg.d);
         out({
           op: 0,
           t: 'READY',
@@ -235,6 +255,11 @@ export class FakeDiscord {
     const callback = await this.waitFor((r) => r.path === `/interactions/${payload.id}/${payload.token}/callback`, 20_000, from);
     const edit = edited ? await this.waitFor((r) => r.method === 'PATCH' && r.path === `/webhooks/${APP_ID}/${payload.token}/messages/@original`, 30_000, from) : null;
     return { callback: callback.body, edit: edit?.body };
+  }
+
+  /** Sends any gateway event (e.g. MESSAGE_CREATE) to every connected client. */
+  dispatch(t: string, d: object): void {
+    for (const ws of this.sockets) ws.send(JSON.stringify({ op: 0, t, s: ++this.seq, d }));
   }
 
   /** Sends INTERACTION_CREATE to every connected client. */

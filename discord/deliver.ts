@@ -1,5 +1,5 @@
 import { DiscordAPIError, HTTPError, MessageFlags, RESTJSONErrorCodes, type InteractionReplyOptions, type InteractionUpdateOptions, type ButtonInteraction, type RepliableInteraction } from 'discord.js';
-import type { Logger } from './types.ts';
+import type { Logger } from '../commands/types.ts';
 
 /** An interaction token lets the bot edit its reply and send follow-ups for 15 minutes. */
 export const TOKEN_LIFE_MS = 15 * 60_000;
