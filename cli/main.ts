@@ -10,8 +10,6 @@ import { answerToJson, formatAnswer, formatArticles, formatSources, formatSummar
 import { log, openEngine, StoppedError, stopOnSignals } from './open-engine.ts';
 import { progressReporter } from './progress.ts';
 import { writeFileSync } from 'node:fs';
-import { feedbackDbFromEnv, FeedbackStore } from '../discord/feedback.ts';
-import { feedbackToQuestions, formatFeedbackSummary } from './feedback.ts';
 
 const USAGE = `Usage: npm run --silent cli -- <command>
 
@@ -94,6 +92,9 @@ async function main(argv: string[]): Promise<void> {
       await runChat(await openEngine());
       return;
     case 'feedback': {
+      // Loaded here: the native SQLite module costs every other command start-up time.
+      const { feedbackDbFromEnv, FeedbackStore } = await import('../discord/feedback.ts');
+      const { feedbackToQuestions, formatFeedbackSummary } = await import('./feedback.ts');
       const path = feedbackDbFromEnv();
       const store = new FeedbackStore(path);
       try {
