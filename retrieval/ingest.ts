@@ -23,8 +23,8 @@ export interface IngestReport {
   warnings: Warning[];
 }
 
-/** `phase` is what is being counted: files read, KB of article text chunked, or chunks embedded (the default). */
-export type Progress = (done: number, total: number, phase?: 'reading' | 'chunking' | 'embedding') => void;
+/** `phase` is what is being counted: files read, KB of article text chunked, chunks embedded (the default), or chunks written (Postgres). */
+export type Progress = (done: number, total: number, phase?: 'reading' | 'chunking' | 'embedding' | 'writing') => void;
 
 const BATCH = 32;
 
