@@ -12,6 +12,8 @@ export interface BotConfig {
   /** How long a SIGTERM waits for answers in flight before disconnecting anyway. */
   shutdownGraceMs: number;
   engine: EngineSettings;
+  /** DISCORD_SHARDS: gateway shards, one process each; `auto` (default) asks Discord how many. */
+  shards?: number | 'auto';
 }
 
 export class ConfigError extends Error {
@@ -44,6 +46,8 @@ export function loadBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
   }
   const grace = Number(env.SHUTDOWN_GRACE_SECONDS?.trim() || 10);
   if (!Number.isFinite(grace) || grace < 0) problems.push(`SHUTDOWN_GRACE_SECONDS must be a number of seconds ≥ 0 (got "${env.SHUTDOWN_GRACE_SECONDS}").`);
+  const shardsRaw = env.DISCORD_SHARDS?.trim().toLowerCase() || 'auto';
+  if (shardsRaw !== 'auto' && !/^[1-9]\d{0,4}$/.test(shardsRaw)) problems.push(`DISCORD_SHARDS must be auto or a whole number of shards, 1 or more (got "${shardsRaw.slice(0, 20)}").`);
   let engine: EngineSettings | null = null;
   try {
     engine = settingsFromEnv(env);
@@ -51,5 +55,5 @@ export function loadBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
     problems.push((e as Error).message);
   }
   if (problems.length) throw new ConfigError(problems);
-  return { token, clientId, guildId, apiBase: apiBase?.replace(/\/+$/, '') ?? null, askCooldownMs: cooldown * 1000, answerThreads, shutdownGraceMs: grace * 1000, engine: engine! };
+  return { token, clientId, guildId, apiBase: apiBase?.replace(/\/+$/, '') ?? null, askCooldownMs: cooldown * 1000, answerThreads, shutdownGraceMs: grace * 1000, engine: engine!, shards: shardsRaw === 'auto' ? 'auto' : Number(shardsRaw) };
 }

@@ -31,6 +31,9 @@ interface FaultRule {
   until: number;
 }
 
+/** The shard Discord routes a guild's events to: (guild_id >> 22) % shards. */
+export const shardOf = (guildId: string, shards: number) => Number((BigInt(guildId) >> 22n) % BigInt(shards));
+
 /** An edit of the original reply of an interaction (how deferred commands answer). */
 export const isEdit = (r: { method: string; path: string }) => r.method === 'PATCH' && /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/.test(r.path);
 /** An interaction callback (the acknowledgement: a reply, a deferral, an update). */
@@ -101,6 +104,16 @@ export class FakeDiscord {
 
   /** Gateway connections opened so far. */
   gatewayConnects = 0;
+  /** Shards announced by GET /gateway/bot. */
+  shards = 1;
+  /** Guilds the bot is in; each connection is told of those of its shard. */
+  guilds: string[] = [GUILD_ID];
+  /** The `shard` field of each IDENTIFY, in order ([id, count]; null when the client sent none). */
+  readonly identifies: ([number, number] | null)[] = [];
+  /** Shard of each open gateway connection, once it identified. */
+  private socketShard = new Map<WebSocket, [number, number]>();
+  /** Interaction id → shard id of the connection it was dispatched on. */
+  readonly dispatchedTo = new Map<string, number>();
 
   private faultFor(r: { method: string; path: string }): Fault | null {
     const now = Date.now();
@@ -174,7 +187,7 @@ export class FakeDiscord {
     } else if (fault) {
       send(fault.status, fault.body ?? { message: `injected ${fault.status}`, code: 0 }, fault.headers);
     } else if (req.method === 'GET' && path === '/gateway/bot') {
-      send(200, { url: `ws://127.0.0.1:${this.port}`, shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } });
+      send(200, { url: `ws://127.0.0.1:${this.port}`, shards: this.shards, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } });
     } else if (req.method === 'PUT' && (m = path.match(/^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/))) {
       send(200, (body as any[]).map((c) => ({ ...c, id: snowflake(), application_id: m![1], guild_id: m![2], version: snowflake(), type: c.type ?? 1 })));
     } else if (req.method === 'POST' && (m = path.match(/^\/interactions\/(\d+)\/([^/]+)\/callback$/))) {
@@ -196,6 +209,7 @@ export class FakeDiscord {
     this.gatewayConnects++;
     ws.on('close', (code) => {
       this.sockets.delete(ws);
+      this.socketShard.delete(ws);
       this.clientCloses.push(code);
     });
     const out = (payload: object) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(payload));
@@ -205,6 +219,10 @@ export class FakeDiscord {
       if (msg.op === 1) out({ op: 11 });
       if (msg.op === 6) out({ op: 0, t: 'RESUMED', s: ++this.seq, d: {} });
       if (msg.op === 2) {
+        const shard = Array.isArray(msg.d?.shard) ? (msg.d.shard as [number, number]) : null;
+        this.identifies.push(shard);
+        if (shard) this.socketShard.set(ws, shard);
+        const mine = this.guilds.filter((g) => !shard || shardOf(g, shard[1]) === shard[0]);
         out({
           op: 0,
           t: 'READY',
@@ -212,7 +230,8 @@ export class FakeDiscord {
           d: {
             v: 10,
             user: { ...BOT_USER, verified: true, flags: 0, mfa_enabled: false },
-            guilds: [{ id: GUILD_ID, unavailable: true }],
+            guilds: mine.map((id) => ({ id, unavailable: true })),
+            ...(shard ? { shard } : {}),
             session_id: 'fake-session',
             resume_gateway_url: `ws://127.0.0.1:${this.port}`,
             application: { id: APP_ID, flags: 0 },
@@ -220,7 +239,7 @@ export class FakeDiscord {
             relationships: [],
           },
         });
-        out({ op: 0, t: 'GUILD_CREATE', s: ++this.seq, d: guildPayload() });
+        for (const id of mine) out({ op: 0, t: 'GUILD_CREATE', s: ++this.seq, d: guildPayload(id) });
       }
     });
   }
@@ -237,15 +256,21 @@ export class FakeDiscord {
     return { callback: callback.body, edit: edit?.body };
   }
 
-  /** Sends INTERACTION_CREATE to every connected client. */
+  /** Sends INTERACTION_CREATE to every connected client; with shards, only to the connection of the guild's shard, as Discord routes it. */
   dispatchInteraction(d: object): void {
-    for (const ws of this.sockets) ws.send(JSON.stringify({ op: 0, t: 'INTERACTION_CREATE', s: ++this.seq, d }));
+    const guild = (d as { guild_id?: string }).guild_id;
+    for (const ws of this.sockets) {
+      const shard = this.socketShard.get(ws);
+      if (guild && shard && shardOf(guild, shard[1]) !== shard[0]) continue;
+      if (shard) this.dispatchedTo.set((d as { id: string }).id, shard[0]);
+      ws.send(JSON.stringify({ op: 0, t: 'INTERACTION_CREATE', s: ++this.seq, d }));
+    }
   }
 }
 
-function guildPayload() {
+function guildPayload(id = GUILD_ID) {
   return {
-    id: GUILD_ID,
+    id,
     name: 'Test Server',
     icon: null,
     owner_id: '900000000000000009',
@@ -254,7 +279,7 @@ function guildPayload() {
     verification_level: 0,
     default_message_notifications: 0,
     explicit_content_filter: 0,
-    roles: [{ id: GUILD_ID, name: '@everyone', permissions: '0', position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }],
+    roles: [{ id, name: '@everyone', permissions: '0', position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }],
     emojis: [],
     stickers: [],
     features: [],
@@ -268,7 +293,7 @@ function guildPayload() {
     unavailable: false,
     member_count: 2,
     members: [],
-    channels: [{ id: CHANNEL_ID, type: 0, name: 'general', position: 0, permission_overwrites: [], guild_id: GUILD_ID }],
+    channels: [{ id: CHANNEL_ID, type: 0, name: 'general', position: 0, permission_overwrites: [], guild_id: id }],
     threads: [],
     presences: [],
     voice_states: [],

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Embedder } from '../../../embeddings/embedder.ts';
 import { UserError } from '../../errors.ts';
-import { embedChunks, planIngest, type IngestReport } from '../../ingest.ts';
+import { embedChunks, planIngest, type IngestReport, type Progress } from '../../ingest.ts';
 import type { EngineSettings } from '../../settings.ts';
 import { sourceText, type Article, type Chunk } from '../../types.ts';
 import { terms } from '../../text.ts';
@@ -25,6 +25,27 @@ export function redactUrl(url: string): string {
   } catch {
     return 'DATABASE_URL';
   }
+}
+
+/** One ingest's writes: see PostgresBackend.write. */
+export interface PgWrite {
+  /** The whole corpus, in order. */
+  articles: Article[];
+  hashes: Record<string, string>;
+  /** Articles to insert (new or changed). */
+  written: Article[];
+  /** Ids deleted first (changed and removed articles). */
+  replaced: string[];
+  /** Chunks of the written articles, and their vectors (row i: chunk i). */
+  fresh: Chunk[];
+  vectors: Float32Array;
+  /** Drop everything first and re-make the chunk tables at this model's dimension. */
+  clean: boolean;
+  /** The generation the ingest was planned against; 'any' for a rebuild. */
+  expectedGeneration: number | 'any';
+  model: { id: string; dim: number };
+  corpusDir: string;
+  onProgress?: Progress;
 }
 
 type MetaRow = { generation: string; model_id: string | null; dim: number | null; corpus_dir: string | null; chunk_count: number; total_length: string };
@@ -146,52 +167,73 @@ export class PostgresBackend implements IndexBackend {
     const byId = new Map(plan.corpus.articles.map((a) => [a.id, a]));
     const vectors = await embedChunks(fresh, byId, embedder, report, { onProgress: opts.onProgress, signal: opts.signal });
     opts.signal?.throwIfAborted();
-    const clean = !base || report.modelChanged;
+    await this.write({
+      articles: plan.corpus.articles,
+      hashes: plan.hashes,
+      written: plan.articles.filter((p) => p.fresh).map((p) => p.article),
+      replaced: [...report.updated, ...report.removed],
+      fresh,
+      vectors,
+      clean: !base || report.modelChanged,
+      // What this ingest was planned against: the version it read, no index at all, or (a rebuild) whatever is there.
+      expectedGeneration: base ? base.version.generation : opts.rebuild ? 'any' : 0,
+      model: { id: embedder.id, dim: embedder.dim },
+      corpusDir,
+      onProgress: opts.onProgress,
+    });
+    report.changed = true;
+    return { report, index: await this.load() };
+  }
+
+  /**
+   * Writes the next version in one transaction: deletes the replaced articles (their chunks and
+   * postings cascade), inserts the new and changed ones, moves the generation on. Nothing of it is
+   * visible to readers before COMMIT, and a crash before it leaves the previous version whole.
+   */
+  async write(w: PgWrite): Promise<void> {
+    const { dim } = w.model;
+    const byId = new Map(w.articles.map((a) => [a.id, a]));
     // Each chunk's place within its article: chunks are loaded back in article order, then this.
     const perArticle = new Map<string, number>();
-    const seqs = fresh.map((c) => {
+    const seqs = w.fresh.map((c) => {
       const n = perArticle.get(c.articleId) ?? 0;
       perArticle.set(c.articleId, n + 1);
       return n;
     });
-
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
       // The generation row is the writers' lock: a second ingest waits here, then finds the generation moved on.
       const { rows } = await client.query<{ generation: string }>(`SELECT generation FROM ${META} FOR UPDATE`);
       const generation = Number(rows[0]!.generation);
-      // What this ingest was planned against: the version it read, no index at all, or (a rebuild) whatever is there.
-      const expected = base ? base.version.generation : opts.rebuild ? generation : 0;
-      if (generation !== expected) {
+      if (w.expectedGeneration !== 'any' && generation !== w.expectedGeneration) {
         throw new IndexBusyError('Another process re-indexed the database while this ingest was embedding; nothing was written. Run the ingest again: only what still differs is embedded.');
       }
-      if (clean) {
+      if (w.clean) {
         // The chunk tables first (dropped whole), so the articles' delete has nothing to cascade to.
-        const [drop, ...create] = chunksDdl(embedder.dim);
+        const [drop, ...create] = chunksDdl(dim);
         await client.query(drop!);
         await client.query(`DELETE FROM ${ARTICLES}`);
         for (const ddl of create) await client.query(ddl);
       } else {
-        await client.query(`DELETE FROM ${ARTICLES} WHERE id = ANY($1::text[])`, [[...report.updated, ...report.removed]]);
+        await client.query(`DELETE FROM ${ARTICLES} WHERE id = ANY($1::text[])`, [w.replaced]);
       }
-      const position = new Map(plan.corpus.articles.map((a, i) => [a.id, i]));
-      const toWrite = plan.articles.filter((p) => p.fresh).map((p) => p.article);
-      for (let i = 0; i < toWrite.length; i += WRITE_BATCH) await insertArticles(client, toWrite.slice(i, i + WRITE_BATCH), plan.hashes, position);
-      if (!clean) {
-        const kept = plan.articles.filter((p) => !p.fresh).map((p) => p.article.id);
+      const position = new Map(w.articles.map((a, i) => [a.id, i]));
+      for (let i = 0; i < w.written.length; i += WRITE_BATCH) await insertArticles(client, w.written.slice(i, i + WRITE_BATCH), w.hashes, position);
+      if (!w.clean) {
+        const written = new Set(w.written.map((a) => a.id));
+        const kept = w.articles.filter((a) => !written.has(a.id)).map((a) => a.id);
         await client.query(`UPDATE ${ARTICLES} a SET position = v.position FROM unnest($1::text[], $2::int[]) AS v(id, position) WHERE a.id = v.id AND a.position <> v.position`, [kept, kept.map((id) => position.get(id)!)]);
       }
-      const dim = embedder.dim;
-      for (let i = 0; i < fresh.length; i += WRITE_BATCH) {
-        const batch = fresh.slice(i, i + WRITE_BATCH);
-        await insertChunks(client, batch, byId, seqs.slice(i, i + batch.length), (k) => vectors.subarray((i + k) * dim, (i + k + 1) * dim));
-        opts.onProgress?.(i + batch.length, fresh.length, 'writing');
+      for (let i = 0; i < w.fresh.length; i += WRITE_BATCH) {
+        const batch = w.fresh.slice(i, i + WRITE_BATCH);
+        await insertChunks(client, batch, byId, seqs.slice(i, i + batch.length), (k) => w.vectors.subarray((i + k) * dim, (i + k + 1) * dim));
+        w.onProgress?.(i + batch.length, w.fresh.length, 'writing');
       }
       await client.query(
         `UPDATE ${META} SET generation = generation + 1, model_id = $1, dim = $2, corpus_dir = $3, built_at = now(),
            chunk_count = (SELECT count(*) FROM ${CHUNKS}), total_length = (SELECT coalesce(sum(length), 0) FROM ${CHUNKS})`,
-        [embedder.id, dim, corpusDir],
+        [w.model.id, dim, w.corpusDir],
       );
       await client.query('COMMIT');
     } catch (e) {
@@ -200,8 +242,6 @@ export class PostgresBackend implements IndexBackend {
     } finally {
       client.release();
     }
-    report.changed = true;
-    return { report, index: await this.load() };
   }
 
   settle(): Promise<void> {
