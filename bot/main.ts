@@ -37,8 +37,8 @@ async function main(): Promise<void> {
   if (!shardIds) {
     const total = await shardCount(config);
     if (total > 1) {
-      // The index is built (or repaired) once, here, before the shards open it.
-      await (await openEngine(config.engine, engineLog)).close();
+      // No engine here: the manager only supervises. Shards start one after another, each once the one
+      // before is ready, so shard 0 builds (or repairs) a missing index before the others open it.
       const { stop } = await runShards(config, total, log);
       exitOnSignals(stop, log);
       return;
