@@ -9,7 +9,7 @@ import type { BackendIngestOptions, IndexBackend } from '../backend.ts';
 import { IndexBusyError } from '../embedded/store.ts';
 import type { SearchIndex } from '../search-index.ts';
 import { PgIndex, vectorLiteral, type PgVersion } from './pg-index.ts';
-import { ARTICLES, CHUNKS, chunksDdl, ensureSchema, HNSW_EF_SEARCH, META, TERMS } from './schema.ts';
+import { ARTICLES, CHUNKS, chunksDdl, ensureSchema, HNSW_EF_SEARCH, hnswDdl, META, TERMS } from './schema.ts';
 
 type Log = (level: 'info' | 'warn' | 'error', msg: string) => void;
 
@@ -230,6 +230,7 @@ export class PostgresBackend implements IndexBackend {
         await insertChunks(client, batch, byId, seqs.slice(i, i + batch.length), (k) => w.vectors.subarray((i + k) * dim, (i + k + 1) * dim));
         w.onProgress?.(i + batch.length, w.fresh.length, 'writing');
       }
+      if (w.clean) await client.query(hnswDdl);
       await client.query(
         `UPDATE ${META} SET generation = generation + 1, model_id = $1, dim = $2, corpus_dir = $3, built_at = now(),
            chunk_count = (SELECT count(*) FROM ${CHUNKS}), total_length = (SELECT coalesce(sum(length), 0) FROM ${CHUNKS})`,
