@@ -13,7 +13,7 @@
  *  2. the lexical side on SQuAD v1.1 dev paragraphs: recall@1 and @5 of the question's paragraph
  *     by the embedded BM25, the Postgres BM25 table (the store's), and Postgres full-text search
  *     (tsvector, ts_rank and ts_rank_cd over the same title + chunk text, OR of the question's words).
- * Usage: npm run bench:store [-- --chunks 20000] [--queries 100] [--squad 1000]
+ * Usage: npm run bench:store [-- --chunks 20000] [--queries 100] [--squad 1000 (0: skip part 2)]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -106,17 +106,21 @@ const row = (what: string, embedded: number, postgres: number, unit: string) => 
   const questions = Array.from({ length: n }, (_, i) => base[Math.floor((i / n) * Math.min(base.length, articles.length))]!.title.toLowerCase());
   const stores: [string, SearchIndex][] = [['embedded', s.snap], ['postgres', s.pgIndex]];
   for (const [, st] of stores) await findPassages(st, randomVector(questions[0]!), questions[0]!, {}, null);
-  const t: Record<string, number[]> = { 'embedded:retrieval': [], 'postgres:retrieval': [], 'embedded:answer': [], 'postgres:answer': [] };
+  const parts = { dense: 'dense top-50 alone', bm25: 'BM25 top-50 alone', retrieval: 'hybrid retrieval (dense 50 + BM25 50, fused)', answer: 'whole answer, sentences not embedded' } as const;
+  const t: Record<string, number[]> = {};
+  const add = (k: string, ms: number) => (t[k] ??= []).push(ms);
   for (const q of questions) {
     const v = randomVector(q);
     for (const [name, st] of stores) {
-      t[`${name}:retrieval`]!.push((await timed(() => st.hybrid(v, terms(q), 30, {})))[1]);
-      t[`${name}:answer`]!.push((await timed(() => findPassages(st, v, q, {}, null)))[1]);
+      add(`${name}:dense`, (await timed(() => st.hybrid(v, terms(q), 30, {}, 'dense')))[1]);
+      add(`${name}:bm25`, (await timed(() => st.hybrid(v, terms(q), 30, {}, 'bm25')))[1]);
+      add(`${name}:retrieval`, (await timed(() => st.hybrid(v, terms(q), 30, {})))[1]);
+      add(`${name}:answer`, (await timed(() => findPassages(st, v, q, {}, null)))[1]);
     }
   }
   for (const k of Object.values(t)) k.sort((a, b) => a - b);
-  for (const what of ['retrieval', 'answer'] as const) {
-    for (const p of [50, 95]) row(`${what === 'retrieval' ? 'hybrid retrieval (dense 50 + BM25 50, fused)' : 'whole answer, sentences not embedded'} p${p}`, percentile(t[`embedded:${what}`]!, p), percentile(t[`postgres:${what}`]!, p), 'ms');
+  for (const [what, label] of Object.entries(parts)) {
+    for (const p of [50, 95]) row(`${label} p${p}`, percentile(t[`embedded:${what}`]!, p), percentile(t[`postgres:${what}`]!, p), 'ms');
   }
   await s.backend.close();
   s.dispose();
@@ -124,7 +128,7 @@ const row = (what: string, embedded: number, postgres: number, unit: string) => 
 
 // 2. Lexical ranking on SQuAD.
 const lexical: Record<string, string | number>[] = [];
-{
+if (Number(args.squad) > 0) {
   const paragraphs = loadSquad();
   const articles: Article[] = paragraphs.map((p, i) => ({
     id: `p${i}`, title: p.title.replaceAll('_', ' '), author: null, source: null, date: null, url: null, standfirst: null,
@@ -175,6 +179,6 @@ const lexical: Record<string, string | number>[] = [];
 }
 
 report('store', 'Postgres store (PGlite: Postgres 18 + pgvector in WASM, in process — not a production Postgres figure) beside the embedded store, same run; seeded random vectors', rows, { chunks: Number(args.chunks), queries: Number(args.queries), vectors: 'seeded random unit vectors', postgres: 'PGlite 0.5.14 / pgvector 0.8 (WASM)' });
-report('store-lexical', 'Lexical ranking on SQuAD v1.1 dev: recall of the question’s paragraph', lexical);
+if (lexical.length) report('store-lexical', 'Lexical ranking on SQuAD v1.1 dev: recall of the question’s paragraph', lexical);
 await server.stop();
 await db.close();
