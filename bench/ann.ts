@@ -1,5 +1,5 @@
 /**
- * Dense search at scale: the nearest-neighbour graph (retrieval/ann.ts, USearch HNSW) against the
+ * Dense search at scale: the nearest-neighbour graph (retrieval/stores/embedded/ann.ts, USearch HNSW) against the
  * exact scan it replaces, on real MiniLM vectors of Reuters-21578 chunks, in one run, question by
  * question in turns (so both see the same machine load).
  *  - dense top-50: the graph's search vs the exact scan; recall@10 of the graph against the scan;
@@ -20,13 +20,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { normalize } from '../embeddings/embedder.ts';
 import { findPassages } from '../retrieval/answer.ts';
-import { AnnIndex } from '../retrieval/ann.ts';
+import { AnnIndex } from '../retrieval/stores/embedded/ann.ts';
 import { denseTopK } from '../retrieval/search.ts';
-import { Snapshot } from '../retrieval/snapshot.ts';
+import { Snapshot } from '../retrieval/stores/embedded/snapshot.ts';
 import { create, insertMultiple, search } from '@orama/orama';
 import { LocalIndex } from 'vectra';
-import { Float32Codec } from '../retrieval/float32-codec.ts';
-import { currentGeneration, saveIndex, STORE_VERSION } from '../retrieval/store.ts';
+import { Float32Codec } from '../retrieval/stores/embedded/float32-codec.ts';
+import { currentGeneration, saveIndex, STORE_VERSION } from '../retrieval/stores/embedded/store.ts';
 import type { Article, Chunk } from '../retrieval/types.ts';
 import { loadBenchEmbedder } from './embedders.ts';
 import { chunksOf, chunkText, corpusOf, newsArticles } from './news.ts';

@@ -13,6 +13,7 @@ const parts: [string, string[]][] = [
   ['ingest.ts', ['--engine', 'tiny']],
   ['query.ts', []],
   ['ann.ts', []],
+  ['store.ts', []],
   ['discord.ts', []],
 ];
 let failed = 0;

@@ -17,6 +17,8 @@ export interface BotConfig {
   feedbackDb?: string;
   /** ANSWER_MENTIONS=true: "@bot question" in a channel is answered (adds the GuildMessages intent). */
   answerMentions?: boolean;
+  /** DISCORD_SHARDS: gateway shards, one process each; `auto` (default) asks Discord how many. */
+  shards?: number | 'auto';
 }
 
 export class ConfigError extends Error {
@@ -51,6 +53,8 @@ export function loadBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
   if (!Number.isFinite(grace) || grace < 0) problems.push(`SHUTDOWN_GRACE_SECONDS must be a number of seconds ≥ 0 (got "${env.SHUTDOWN_GRACE_SECONDS}").`);
   const mentions = (env.ANSWER_MENTIONS ?? 'false').trim().toLowerCase();
   if (!['true', 'false', '1', '0', 'yes', 'no', ''].includes(mentions)) problems.push(`ANSWER_MENTIONS must be true or false (got "${env.ANSWER_MENTIONS}").`);
+  const shardsRaw = env.DISCORD_SHARDS?.trim().toLowerCase() || 'auto';
+  if (shardsRaw !== 'auto' && !/^[1-9]\d{0,4}$/.test(shardsRaw)) problems.push(`DISCORD_SHARDS must be auto or a whole number of shards, 1 or more (got "${shardsRaw.slice(0, 20)}").`);
   let engine: EngineSettings | null = null;
   try {
     engine = settingsFromEnv(env);
@@ -58,5 +62,5 @@ export function loadBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
     problems.push((e as Error).message);
   }
   if (problems.length) throw new ConfigError(problems);
-  return { token, clientId, guildId, apiBase: apiBase?.replace(/\/+$/, '') ?? null, askCooldownMs: cooldown * 1000, answerThreads, shutdownGraceMs: grace * 1000, engine: engine!, feedbackDb: feedbackDbFromEnv(env), answerMentions: ['true', '1', 'yes'].includes(mentions) };
+  return { token, clientId, guildId, apiBase: apiBase?.replace(/\/+$/, '') ?? null, askCooldownMs: cooldown * 1000, answerThreads, shutdownGraceMs: grace * 1000, engine: engine!, feedbackDb: feedbackDbFromEnv(env), answerMentions: ['true', '1', 'yes'].includes(mentions), shards: shardsRaw === 'auto' ? 'auto' : Number(shardsRaw) };
 }

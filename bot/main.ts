@@ -2,9 +2,11 @@ import 'dotenv/config';
 import { runChat } from '../cli/chat.ts';
 import { openEngine } from '../cli/open-engine.ts';
 import { UserError } from '../retrieval/errors.ts';
+import type { Logger } from '../commands/types.ts';
 import { ConfigError, loadBotConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import { exitOnSignals } from './shutdown.ts';
+import { runShards, shardCount, shardIdsFromEnv } from './shards.ts';
 import { startBot, type RunningBot } from './start.ts';
 
 const NO_TOKEN = `No DISCORD_TOKEN is set, so the bot cannot log in to Discord.
@@ -18,7 +20,10 @@ To run it on Discord:
 Meanwhile, here is the same bot in your terminal (also: npm run --silent cli -- chat).
 `;
 
-const log = createLogger([process.env.DISCORD_TOKEN]);
+const shardIds = shardIdsFromEnv();
+const base = createLogger([process.env.DISCORD_TOKEN]);
+// A shard's lines say which shard wrote them: every shard writes to the manager's stderr.
+const log: Logger = shardIds ? { info: (m, f) => base.info(m, { shard: shardIds, ...f }), warn: (m, f) => base.warn(m, { shard: shardIds, ...f }), error: (m, f) => base.error(m, { shard: shardIds, ...f }) } : base;
 
 async function main(): Promise<void> {
   const config = loadBotConfig();
@@ -27,6 +32,17 @@ async function main(): Promise<void> {
     process.stderr.write(NO_TOKEN);
     await runChat(await openEngine(config.engine));
     return;
+  }
+  // Started on its own: as many processes as shards (one shard: this process is the bot). Started by the manager: one shard.
+  if (!shardIds) {
+    const total = await shardCount(config);
+    if (total > 1) {
+      // No engine here: the manager only supervises. Shards start one after another, each once the one
+      // before is ready, so shard 0 builds (or repairs) a missing index before the others open it.
+      const { stop } = await runShards(config, total, log);
+      exitOnSignals(stop, log);
+      return;
+    }
   }
   const engine = await openEngine(config.engine, engineLog);
   let bot: RunningBot | null = null;

@@ -9,6 +9,7 @@ import { AnswerPool, type PoolOptions } from './answer-pool.ts';
 import type { BotConfig } from './config.ts';
 import { registerCommands } from './register.ts';
 import { handleMention } from './mentions.ts';
+import { shardIdsFromEnv } from './shards.ts';
 import { handleInteraction } from './router.ts';
 
 export interface RunningBot {
@@ -53,7 +54,8 @@ export async function startBot(config: BotConfig, engine: Engine, log: Logger, o
     await pool?.warm();
     // On the main thread too: the first asker should not pay for compiling the scoring code.
     if (!opts.work && !pool && engine.ready) await engine.ask('What happened and when?', { limit: 3 });
-    await registerCommands(config, log);
+    // Commands belong to the application, not to a shard: the shard with id 0 registers them.
+    if (shardIdsFromEnv()?.includes(0) ?? true) await registerCommands(config, log);
   } catch (e) {
     await pool?.destroy();
     throw e;

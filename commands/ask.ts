@@ -116,7 +116,7 @@ export function cooldownMessage(ctx: CommandContext, userId: string): string | n
 export async function remember(key: string, answer: Answer, ctx: CommandContext): Promise<void> {
   ctx.answers.put(key, answer);
   try {
-    await ctx.feedback.recordAnswer(key, answer, ctx.engine.builtAt ?? 'unknown', ctx.engine.embedder.id);
+    await ctx.feedback.recordAnswer(key, answer, ctx.engine.generation ?? 'unknown', ctx.engine.embedder.id);
   } catch (e) {
     ctx.log.warn('could not record the answer for feedback', { key, error: e });
   }

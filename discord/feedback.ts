@@ -28,7 +28,7 @@ export interface RecordedAnswer {
   question: string;
   answered: boolean;
   passages: ShownPassage[];
-  /** When the index that answered was built (its manifest's builtAt). */
+  /** Which version of the corpus answered (SearchIndex.generation: the embedded index's build time, or Postgres's generation). */
   indexGeneration: string;
   model: string;
   helpful: number;

@@ -2,8 +2,7 @@ import { calibrationFor, probability, type Calibration } from './calibration.ts'
 import { featuresOf, windowsOf, withGaps, type Features, type Window } from './candidates.ts';
 import { analyzeQuestion, type QuestionAnalysis } from './question.ts';
 import { QueryTerms } from './quotes.ts';
-import { cosine, retrieve } from './search.ts';
-import type { Snapshot } from './snapshot.ts';
+import type { SearchIndex } from './stores/search-index.ts';
 import { terms } from './text.ts';
 import type { Span } from './text.ts';
 import { metaOf, type Article, type Chunk, type Filters, type Passage } from './types.ts';
@@ -39,19 +38,19 @@ const SENTENCE_CHUNKS = 8;
 const EMBED_BATCH = 16;
 
 /** Every candidate quote of the question's best chunks, each with its features and probability of answering, best first. */
-export async function scoreCandidates(snap: Snapshot, q: Float32Array, question: string, opts: AskOptions, embed: EmbedFn | null, analysis: QuestionAnalysis = analyzeQuestion(question)): Promise<Candidate[]> {
-  const cal = opts.calibration ?? calibrationFor(snap.data.manifest.model.id);
+export async function scoreCandidates(snap: SearchIndex, q: Float32Array, question: string, opts: AskOptions, embed: EmbedFn | null, analysis: QuestionAnalysis = analyzeQuestion(question)): Promise<Candidate[]> {
+  const cal = opts.calibration ?? calibrationFor(snap.modelId);
   const qTerms = terms(question);
-  const weights = new QueryTerms(qTerms, snap.bm25);
-  const allowed = opts.allowed !== undefined ? opts.allowed : snap.allowed(opts.filters ?? {});
-  const hits = retrieve(snap, q, qTerms, CANDIDATES, allowed, 'hybrid', cal.bm25Weight);
+  const weights = new QueryTerms(qTerms, await snap.termStats(qTerms));
+  const scope = opts.allowed !== undefined ? { allowed: opts.allowed } : { filters: opts.filters ?? {} };
+  const hits = await snap.hybrid(q, qTerms, CANDIDATES, scope, 'hybrid', cal.bm25Weight);
   // A question about the writer is answered by the bios of the articles it is about, wherever they rank.
   if (analysis.aboutAuthor) {
     const have = new Set(hits.map((h) => h.row));
     const floor = hits[hits.length - 1]?.fused ?? 0;
-    for (const id of new Set(hits.slice(0, 10).map((h) => snap.chunks[h.row]!.articleId))) {
-      for (const row of snap.bioRows.get(id) ?? []) if (!have.has(row)) hits.push({ row, dense: cosine(snap, q, row), bm25: 0, fused: floor });
-    }
+    const bios = [...new Set(hits.slice(0, 10).map((h) => snap.chunks[h.row]!.articleId))].flatMap((id) => (snap.bioRows.get(id) ?? []).filter((row) => !have.has(row)));
+    const cosines = await snap.cosines(q, bios);
+    bios.forEach((row, i) => hits.push({ row, dense: cosines[i]!, bm25: 0, fused: floor }));
   }
 
   // Candidates of each chunk, in hit order; the sentence cosines are filled in once the best chunks' sentences are embedded.
@@ -123,7 +122,7 @@ function sentenceKey(chunk: Chunk, start: number, end: number, source: string): 
 }
 
 /** Vectors of every sentence the candidates quote or neighbour, from the snapshot's cache or embedded now (shortest first, in batches: less padding). */
-async function sentenceVectors(snap: Snapshot, candidates: Candidate[], embed: EmbedFn): Promise<Map<string, Float32Array>> {
+async function sentenceVectors(snap: SearchIndex, candidates: Candidate[], embed: EmbedFn): Promise<Map<string, Float32Array>> {
   const out = new Map<string, Float32Array>();
   const todo = new Map<string, string>();
   for (const c of candidates) {
@@ -183,7 +182,7 @@ export function distinctPassages(scored: Candidate[], limit: number): Passage[] 
   return chosen.map(toPassage);
 }
 
-export async function rankPassages(snap: Snapshot, q: Float32Array, question: string, opts: AskOptions = {}, embed: EmbedFn | null = null, analysis?: QuestionAnalysis): Promise<Passage[]> {
+export async function rankPassages(snap: SearchIndex, q: Float32Array, question: string, opts: AskOptions = {}, embed: EmbedFn | null = null, analysis?: QuestionAnalysis): Promise<Passage[]> {
   return distinctPassages(await scoreCandidates(snap, q, question, opts, embed, analysis), Math.min(opts.limit ?? 5, 25));
 }
 
@@ -191,8 +190,8 @@ export async function rankPassages(snap: Snapshot, q: Float32Array, question: st
  * Passages that answer the question, or `answered: false` when the best quote's probability is under
  * the model's threshold; then the closest passages come back as `related`, unless even they are noise.
  */
-export async function findPassages(snap: Snapshot, q: Float32Array, question: string, opts: AskOptions = {}, embed: EmbedFn | null = null): Promise<{ answered: boolean; passages: Passage[]; related: Passage[] }> {
-  const cal = opts.calibration ?? calibrationFor(snap.data.manifest.model.id);
+export async function findPassages(snap: SearchIndex, q: Float32Array, question: string, opts: AskOptions = {}, embed: EmbedFn | null = null): Promise<{ answered: boolean; passages: Passage[]; related: Passage[] }> {
+  const cal = opts.calibration ?? calibrationFor(snap.modelId);
   // Analysed once: the ranking and the typed refusal below read the same analysis.
   const analysis = analyzeQuestion(question);
   const ranked = await rankPassages(snap, q, question, opts, embed, analysis);

@@ -1,7 +1,9 @@
 import { terms } from './text.ts';
 
-const K1 = 1.2;
-const B = 0.75;
+export const BM25_K1 = 1.2;
+export const BM25_B = 0.75;
+const K1 = BM25_K1;
+const B = BM25_B;
 
 /** The index's arrays, as written to and read from disk. */
 export interface Bm25Data {

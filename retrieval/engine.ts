@@ -1,12 +1,13 @@
 import { createEmbedder, type Embedder } from '../embeddings/index.ts';
-import { AnnIndex, annPath, pruneAnn } from './ann.ts';
 import type { AskOptions, Candidate } from './answer.ts';
 import { checkQuestion, UserError } from './errors.ts';
-import { buildIndex, type IngestReport, type Progress } from './ingest.ts';
+import type { IngestReport, Progress } from './ingest.ts';
 import type { EngineSettings } from './settings.ts';
-import { Snapshot } from './snapshot.ts';
 import { resolve } from 'node:path';
-import { clearPending, IndexCorruptError, isFolder, loadIndex, lockIndex, readPending, repairCommand, saveIndex, STORE_VERSION, writePending } from './store.ts';
+import type { IndexBackend } from './stores/backend.ts';
+import { openBackend } from './stores/open.ts';
+import type { SearchIndex } from './stores/search-index.ts';
+import { isFolder } from './stores/embedded/store.ts';
 import { summarize, type Summary } from './summary.ts';
 import { stripInvisible, words } from './text.ts';
 import { metaOf, type Answer, type Article, type ArticleMeta, type Passage } from './types.ts';
@@ -36,69 +37,53 @@ export type Log = (level: 'info' | 'warn' | 'error', msg: string) => void;
 
 /** The retrieval API that the CLI and the Discord commands are written against. */
 export class Engine {
-  private snap: Snapshot | null = null;
+  private snap: SearchIndex | null = null;
   private reindexing: Promise<IngestReport> | null = null;
   private readonly summaries = new Map<string, Summary>();
-  /** Settles when the current snapshot's nearest-neighbour graph is loaded or built (or failed: exact search). */
-  annReady: Promise<void> = Promise.resolve();
-  /** Why the index on disk could not be loaded, when it could not. */
-  private damaged: IndexCorruptError | null = null;
 
   private constructor(
     readonly settings: EngineSettings,
     readonly embedder: Embedder,
-    private readonly log: Log,
+    private readonly backend: IndexBackend,
   ) {}
 
   /** Loads the embedder and any existing index; an unreadable index is reported and repaired on demand (ensureIndex). */
   static async open(settings: EngineSettings, log: Log = () => {}, embedder?: Embedder): Promise<Engine> {
     const answer = answerStage();
-    const e = new Engine(settings, embedder ?? (await createEmbedder(settings.embedder, (m) => log('warn', m))), log);
-    await answer;
+    const backend = await openBackend(settings, log);
     try {
-      const stored = await loadIndex(settings.indexDir);
-      if (stored) {
-        e.snap = new Snapshot(stored);
-        e.annReady = e.attachAnn(e.snap, true);
-      }
+      const e = new Engine(settings, embedder ?? (await createEmbedder(settings.embedder, (m) => log('warn', m))), backend);
+      await answer;
+      e.snap = await backend.open();
+      return e;
     } catch (err) {
-      if (!(err instanceof IndexCorruptError)) throw err;
-      e.damaged = err;
-      log('warn', err.message);
-    }
-    return e;
-  }
-
-  /** Loads the snapshot's nearest-neighbour graph, or builds it off the main thread; search stays exact until then. */
-  private async attachAnn(snap: Snapshot, background = false): Promise<void> {
-    const rows = snap.chunks.length;
-    if (rows < this.settings.annMinChunks) return;
-    const path = annPath(this.settings.indexDir, snap.data);
-    snap.ann = AnnIndex.load(path, rows, snap.dim);
-    if (snap.ann) return;
-    this.log('info', `Building the nearest-neighbour graph for ${rows} chunks in the background; searches scan every vector until it is ready.`);
-    try {
-      const started = performance.now();
-      snap.ann = await AnnIndex.build(snap.data.vectors, snap.dim, path, background);
-      pruneAnn(this.settings.indexDir, path);
-      this.log('info', `Nearest-neighbour graph ready in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
-    } catch (err) {
-      this.log('warn', `Could not build the nearest-neighbour graph (${(err as Error).message}); searches keep scanning every vector.`);
+      await backend.close();
+      throw err;
     }
   }
 
-  /** When the current index was built (its manifest's builtAt): which generation an answer came from. */
-  get builtAt(): string | null {
-    return this.snap?.data.manifest.builtAt ?? null;
+  /** Which store answers: the embedded index files or Postgres. */
+  get store(): IndexBackend['kind'] {
+    return this.backend.kind;
+  }
+
+  /** Settles when the current index's nearest-neighbour graph is loaded or built (or failed: exact search). */
+  get annReady(): Promise<void> {
+    return this.backend.annReady;
+  }
+
+  /** Which version of the corpus answers now (SearchIndex.generation): kept with each answer's votes. */
+  get generation(): string | null {
+    return this.snap?.generation ?? null;
   }
 
   get ready(): boolean {
     return this.snap !== null;
   }
 
-  /** True when the index on disk was built by another model and the next ingest re-embeds everything. */
+  /** True when the index was built by another model and the next ingest re-embeds everything. */
   get modelMismatch(): boolean {
-    return !!this.snap && this.snap.data.manifest.model.id !== this.embedder.id;
+    return !!this.snap && this.snap.modelId !== this.embedder.id;
   }
 
   /**
@@ -107,80 +92,27 @@ export class Engine {
    */
   async ensureIndex(onProgress?: Progress, opts: IngestOptions = {}): Promise<IngestReport | null> {
     if (this.snap && !this.modelMismatch) return null;
-    const dir = await this.sourceToRebuild();
+    const dir = await this.backend.sourceToRebuild(this.snap);
     return this.ingest(dir, onProgress, { ...opts, rebuild: !this.snap });
   }
 
-  /** The folder to (re)build from, said out loud; throws when that would silently swap corpora. */
-  private async sourceToRebuild(): Promise<string> {
-    const { corpusDir, indexDir } = this.settings;
-    if (this.snap) return this.snap.data.manifest.corpusDir ?? corpusDir;
-    const damaged = this.damaged;
-    if (!damaged) {
-      const pending = await readPending(indexDir);
-      if (pending && resolve(pending) !== corpusDir) {
-        throw new UserError(`An ingest of ${pending} into ${indexDir} was stopped before it finished, so there is no index yet. Finish it with: npm run cli -- ingest "${pending}" — or build from CORPUS_DIR (${corpusDir}) with: npm run cli -- ingest "${corpusDir}"`);
-      }
-      this.log('info', `No index in ${indexDir} yet; building it from ${corpusDir}…`);
-      return corpusDir;
-    }
-    const from = damaged.corpusDir;
-    if (!from) {
-      // Indexes before format 4 did not record their folder; a newer bot rebuilds them from the configured one.
-      if (damaged.formatVersion !== null && damaged.formatVersion < STORE_VERSION) {
-        this.log('warn', `Rebuilding the index from CORPUS_DIR (${corpusDir}): the old index does not record which folder it was built from.`);
-        return corpusDir;
-      }
-      throw new UserError(`The index in ${indexDir} is damaged and does not say which corpus folder it was built from, so it is not rebuilt from CORPUS_DIR (${corpusDir}) on a guess. Rebuild it with: ${repairCommand(null)}`);
-    }
-    if (!(await isFolder(from))) {
-      throw new UserError(`The index in ${indexDir} is damaged and was built from ${from}, which is no longer a folder; it is not replaced by CORPUS_DIR (${corpusDir}) silently. To build it from CORPUS_DIR: ${repairCommand(corpusDir)}`);
-    }
-    this.log('warn', `Rebuilding the damaged index from ${from}, the folder it was built from…`);
-    return from;
-  }
-
   /**
-   * (Re)ingests a corpus folder. Queries keep using the previous snapshot until the new one is saved.
-   * One at a time, in this process and across processes (the index's write lock).
+   * (Re)ingests a corpus folder. Queries keep using the previous index until the new one is saved.
+   * One at a time, in this process and across processes (the store's write lock).
    */
   async ingest(dir = this.settings.corpusDir, onProgress?: Progress, opts: IngestOptions = {}): Promise<IngestReport> {
     if (this.reindexing) throw new UserError('A re-index is already running; try again when it has finished.');
     const corpusDir = resolve(dir);
-    const { indexDir } = this.settings;
     this.reindexing = (async () => {
-      let built: Snapshot | null = null;
-      let report: IngestReport;
       if (!(await isFolder(corpusDir))) {
         throw new UserError(`${corpusDir === this.settings.corpusDir ? `CORPUS_DIR (${corpusDir})` : `The corpus folder ${corpusDir}`} is not a folder; point it at a folder of .txt, .md, .html, .json or .jsonl files.`);
       }
-      const lock = await lockIndex(indexDir);
-      try {
-        // Remembered until the first generation is saved, so a killed first ingest is not finished from another folder.
-        if (!this.snap && !this.damaged) await writePending(indexDir, corpusDir);
-        const prev = opts.rebuild ? null : (this.snap?.data ?? null);
-        const result = await buildIndex(corpusDir, this.embedder, prev, { onProgress, signal: opts.signal, maxFileBytes: this.settings.maxFileBytes });
-        const { data } = result;
-        report = result.report;
-        for (const w of report.warnings) this.log('warn', `${w.file}: ${w.message}`);
-        if (!data.articles.length) throw new UserError(`No articles found in ${corpusDir}. Put .txt, .md, .html, .json or .jsonl files there.`);
-        if (report.changed) {
-          opts.signal?.throwIfAborted();
-          const snap = new Snapshot(data);
-          await saveIndex(indexDir, { ...data, bm25: snap.bm25.data }, lock);
-          this.snap = snap;
-          this.damaged = null;
-          this.summaries.clear();
-          built = snap;
-        }
-        await clearPending(indexDir);
-      } finally {
-        await lock.release();
-      }
-      // Outside the write lock: an ingest ends with its graph built, so the next process loads it.
-      if (built) {
-        this.annReady = this.attachAnn(built);
-        await this.annReady;
+      const current = await this.backend.refresh(this.snap);
+      const { report, index } = await this.backend.ingest(corpusDir, this.embedder, current, { onProgress, signal: opts.signal, rebuild: opts.rebuild });
+      if (index) {
+        this.snap = index;
+        this.summaries.clear();
+        await this.backend.settle(index);
       }
       return report;
     })();
@@ -191,18 +123,33 @@ export class Engine {
     }
   }
 
+  /** Closes the store's connections (Postgres); the engine answers no more. */
+  async close(): Promise<void> {
+    await this.backend.close();
+  }
+
+  /** The latest index: a store shared by several processes may have a newer version than the one this process loaded. */
+  private async fresh(): Promise<SearchIndex> {
+    const next = await this.backend.refresh(this.snap);
+    if (next !== this.snap) {
+      this.snap = next;
+      this.summaries.clear();
+    }
+    return this.snapshot;
+  }
+
   get isReindexing(): boolean {
     return this.reindexing !== null;
   }
 
-  private get snapshot(): Snapshot {
+  private get snapshot(): SearchIndex {
     if (!this.snap) throw new UserError('The index is not built yet; run the ingest first.');
     return this.snap;
   }
 
   async ask(question: string, opts: AskOptions = {}): Promise<Answer> {
     const q = checkQuestion(question);
-    const snap = this.snapshot;
+    const snap = await this.fresh();
     const [vector] = await this.embedder.embed([q]);
     const { findPassages } = await answerStage();
     return { question: q, ...(await findPassages(snap, vector!, q, opts, (texts) => this.embedder.embed(texts))) };
@@ -211,9 +158,10 @@ export class Engine {
   /** Every candidate quote with its features and probability, best first: what `ask` chose from (fitting, debugging). */
   async candidates(question: string, opts: AskOptions = {}): Promise<Candidate[]> {
     const q = checkQuestion(question);
+    const snap = await this.fresh();
     const [vector] = await this.embedder.embed([q]);
     const { scoreCandidates } = await answerStage();
-    return scoreCandidates(this.snapshot, vector!, q, opts, (texts) => this.embedder.embed(texts));
+    return scoreCandidates(snap, vector!, q, opts, (texts) => this.embedder.embed(texts));
   }
 
   articles(): ArticleListing[] {

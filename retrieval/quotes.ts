@@ -1,11 +1,11 @@
-import type { Bm25 } from './bm25.ts';
+import type { TermStats } from './stores/search-index.ts';
 import { terms } from './text.ts';
 
 /** Query terms with their weights. A term the corpus never uses weighs most: it is evidence of a topic we do not cover. */
 export class QueryTerms {
   readonly weights = new Map<string, number>();
   readonly total: number;
-  constructor(readonly list: string[], bm25: Bm25) {
+  constructor(readonly list: string[], bm25: TermStats) {
     const unseen = Math.log(1 + (bm25.size + 0.5) / 0.5);
     for (const t of new Set(list)) this.weights.set(t, bm25.idf(t) || unseen);
     this.total = [...this.weights.values()].reduce((a, b) => a + b, 0);

@@ -1,4 +1,4 @@
-import type { Snapshot } from './snapshot.ts';
+import type { Snapshot } from './stores/embedded/snapshot.ts';
 
 export type RetrievalMode = 'hybrid' | 'dense' | 'bm25';
 
@@ -75,6 +75,21 @@ export function retrieve(snap: Snapshot, q: Float32Array, qTerms: string[], k: n
   const depth = Math.max(k, 50);
   const dense = mode === 'bm25' ? [] : denseTopK(snap, q, depth, allowed);
   const lexical = mode === 'dense' ? [] : snap.bm25.search(qTerms, depth, allowed);
+  return fuse(dense, lexical.map((l) => ({ row: l.doc, score: l.score, dense: null })), (row) => cosine(snap, q, row), k, mode, bm25Weight);
+}
+
+/**
+ * The fusion every store shares: `dense` best first by cosine, `lexical` best first by BM25 (with the
+ * row's cosine when the store already knows it, otherwise `cosineOf` is asked).
+ */
+export function fuse(
+  dense: { row: number; score: number }[],
+  lexical: { row: number; score: number; dense: number | null }[],
+  cosineOf: (row: number) => number,
+  k: number,
+  mode: RetrievalMode = 'hybrid',
+  bm25Weight = BM25_WEIGHT,
+): Hit[] {
   // With no word of the question in the corpus, meaning is all there is: dense gets the whole weight.
   const w = mode === 'bm25' ? 1 : mode === 'dense' || !lexical.length ? 0 : bm25Weight;
   const hits = new Map<number, Hit>();
@@ -83,12 +98,12 @@ export function retrieve(snap: Snapshot, q: Float32Array, qTerms: string[], k: n
   for (const d of dense) hits.set(d.row, { row: d.row, dense: d.score, bm25: 0, fused: ((1 - w) * (d.score - dMin)) / (dMax - dMin || 1) });
   const bMax = lexical[0]?.score || 1;
   for (const l of lexical) {
-    const h = hits.get(l.doc);
+    const h = hits.get(l.row);
     if (h) {
       h.bm25 = l.score;
       h.fused += (w * l.score) / bMax;
     } else {
-      hits.set(l.doc, { row: l.doc, dense: cosine(snap, q, l.doc), bm25: l.score, fused: (w * l.score) / bMax });
+      hits.set(l.row, { row: l.row, dense: l.dense ?? cosineOf(l.row), bm25: l.score, fused: (w * l.score) / bMax });
     }
   }
   return [...hits.values()].sort((a, b) => b.fused - a.fused || b.dense - a.dense).slice(0, k);

@@ -12,6 +12,15 @@ export interface EngineSettings {
   embedder: EmbedderSettings;
   /** Chunk count from which dense search uses a nearest-neighbour graph instead of scanning every vector. */
   annMinChunks: number;
+  /** Postgres + pgvector instead of the embedded index (DATABASE_URL); null: the embedded index in indexDir. */
+  database: DatabaseSettings | null;
+}
+
+export interface DatabaseSettings {
+  /** postgres://user:password@host:port/database */
+  url: string;
+  /** Connections each process keeps open (DATABASE_POOL_SIZE). */
+  poolSize: number;
 }
 
 /** Below this many chunks the exact scan is fast and exact: no nearest-neighbour graph (retrieval/ann.ts). */
@@ -33,7 +42,12 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): EngineSet
   if (!/^[1-9]\d*$/.test(annMin)) throw new UserError(`ANN_MIN_CHUNKS must be a whole number of chunks, 1 or more (got "${annMin}").`);
   const maxMb = Number(env.MAX_FILE_MB?.trim() || DEFAULT_MAX_FILE_MB);
   if (!Number.isFinite(maxMb) || maxMb <= 0) throw new UserError(`MAX_FILE_MB must be a number of megabytes above 0 (got "${env.MAX_FILE_MB}").`);
+  const url = env.DATABASE_URL?.trim() || '';
+  if (url && !/^postgres(ql)?:\/\//.test(url)) throw new UserError('DATABASE_URL must be a postgres:// (or postgresql://) URL; leave it empty for the embedded index in INDEX_DIR.');
+  const pool = env.DATABASE_POOL_SIZE?.trim() || '4';
+  if (!/^[1-9]\d*$/.test(pool)) throw new UserError(`DATABASE_POOL_SIZE must be a whole number of connections, 1 or more (got "${pool}").`);
   return {
+    database: url ? { url, poolSize: Number(pool) } : null,
     corpusDir: path(env.CORPUS_DIR, resolve(PROJECT_ROOT, 'data', 'corpus')),
     indexDir: path(env.INDEX_DIR, resolve(PROJECT_ROOT, '.index')),
     maxFileBytes: Math.round(maxMb * 1024 * 1024),

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { normalize } from '../embeddings/embedder.ts';
-import { AnnIndex, annPath } from '../retrieval/ann.ts';
+import { AnnIndex, annPath } from '../retrieval/stores/embedded/ann.ts';
 import { Bm25 } from '../retrieval/bm25.ts';
 import { Engine } from '../retrieval/engine.ts';
 import { cosine, denseTopK, exactTopK } from '../retrieval/search.ts';
-import { Snapshot } from '../retrieval/snapshot.ts';
-import { STORE_VERSION } from '../retrieval/store.ts';
+import { Snapshot } from '../retrieval/stores/embedded/snapshot.ts';
+import { STORE_VERSION } from '../retrieval/stores/embedded/store.ts';
 import { SEED_CORPUS, seedSettings } from './helpers/seed.ts';
 import { tinyEmbedder } from './helpers/tiny-embedder.ts';
 

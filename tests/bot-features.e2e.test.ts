@@ -122,7 +122,7 @@ describe('Discord features end to end: ask about a message, votes, follow-ups (r
       for (const r of rows) expect(r.user_hash).toMatch(/^[0-9a-f]{64}$/);
       const shown = db.prepare('SELECT question, passages, index_generation, model FROM answers WHERE id = ?').get(key) as any;
       expect(shown.question).toBe('How long is the national strike by UK railway workers?');
-      expect(shown.index_generation).toBe(engine.builtAt);
+      expect(shown.index_generation).toBe(engine.generation);
       expect(shown.model).toBe(engine.embedder.id);
       const passages = JSON.parse(shown.passages);
       expect(passages[0]).toMatchObject({ title: STRIKE, paragraph: expect.any(Number), start: expect.any(Number), end: expect.any(Number) });

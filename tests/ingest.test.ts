@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../retrieval/engine.ts';
-import { loadIndex } from '../retrieval/store.ts';
+import { loadIndex } from '../retrieval/stores/embedded/store.ts';
 import { SEED_CORPUS, seedSettings } from './helpers/seed.ts';
 import { counting, tinyEmbedder } from './helpers/tiny-embedder.ts';
 

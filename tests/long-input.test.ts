@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { chunkArticle, chunkSteps, MAX_CHUNK_CHARS, PIECE_CHARS, TOKENIZER_WINDOW } from '../retrieval/chunker.ts';
 import { Engine } from '../retrieval/engine.ts';
 import { PROJECT_ROOT } from '../retrieval/settings.ts';
-import { loadIndex } from '../retrieval/store.ts';
+import { loadIndex } from '../retrieval/stores/embedded/store.ts';
 import type { Article } from '../retrieval/types.ts';
 import { SEED_CORPUS, seedSettings } from './helpers/seed.ts';
 import { tinyEmbedder } from './helpers/tiny-embedder.ts';

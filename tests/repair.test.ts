@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../retrieval/engine.ts';
-import { currentGeneration, loadIndex } from '../retrieval/store.ts';
+import { currentGeneration, loadIndex } from '../retrieval/stores/embedded/store.ts';
 import { seedSettings } from './helpers/seed.ts';
 import { tinyEmbedder } from './helpers/tiny-embedder.ts';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { currentGeneration, loadIndex, saveIndex, STORE_VERSION } from '../retrieval/store.ts';
+import { currentGeneration, loadIndex, saveIndex, STORE_VERSION } from '../retrieval/stores/embedded/store.ts';
 
 type Counts = { mode: string; done: number; failed: number; errors: string[] };
 

@@ -1,4 +1,4 @@
-import { APP_ID, CHANNEL_ID, GUILD_ID, messageFrom, snowflake } from './server.ts';
+import { APP_ID, CHANNEL_ID, GUILD_ID as DEFAULT_GUILD, messageFrom, snowflake } from './server.ts';
 
 const MANAGE_GUILD = 1n << 5n;
 
@@ -6,10 +6,13 @@ export interface Who {
   userId?: string;
   /** Manage Server permission. */
   admin?: boolean;
+  /** The server it happens in (default GUILD_ID). */
+  guildId?: string;
 }
 
 function base(type: number, who: Who) {
   const id = snowflake();
+  const GUILD_ID = who.guildId ?? DEFAULT_GUILD;
   const user = { id: who.userId ?? '500000000000000005', username: 'reader', discriminator: '0', global_name: 'Reader', avatar: null };
   return {
     id,
@@ -35,7 +38,7 @@ type Option = { name: string; type: number; value: string | number; focused?: bo
 const option = (name: string, value: string | number): Option => ({ name, type: typeof value === 'number' ? 4 : 3, value });
 
 export function slashCommand(name: string, options: Record<string, string | number> = {}, who: Who = {}) {
-  return { ...base(2, who), data: { id: snowflake(), name, type: 1, guild_id: GUILD_ID, options: Object.entries(options).map(([k, v]) => option(k, v)) } };
+  return { ...base(2, who), data: { id: snowflake(), name, type: 1, guild_id: who.guildId ?? DEFAULT_GUILD, options: Object.entries(options).map(([k, v]) => option(k, v)) } };
 }
 
 export function autocomplete(name: string, focused: string, typed: string, who: Who = {}) {
@@ -58,7 +61,7 @@ export function userMessage(content: string, who: Who = {}, extra: object = {}) 
 
 /** A message context-menu command (type 2, data.type 3) on `target`, with it in resolved.messages. */
 export function messageCommand(name: string, target: { id: string }, who: Who = {}) {
-  return { ...base(2, who), data: { id: snowflake(), name, type: 3, guild_id: GUILD_ID, target_id: target.id, resolved: { messages: { [target.id]: target } } } };
+  return { ...base(2, who), data: { id: snowflake(), name, type: 3, guild_id: who.guildId ?? DEFAULT_GUILD, target_id: target.id, resolved: { messages: { [target.id]: target } } } };
 }
 
 /** A modal submitted (type 5) with its text inputs, from a button on `message` when given. */
@@ -74,6 +77,6 @@ export function modalSubmit(customId: string, fields: Record<string, string>, me
 export function slashWithAttachment(name: string, option: string, attachment: { id: string; filename: string; size: number; url: string; content_type?: string }, who: Who = {}) {
   return {
     ...base(2, who),
-    data: { id: snowflake(), name, type: 1, guild_id: GUILD_ID, options: [{ name: option, type: 11, value: attachment.id }], resolved: { attachments: { [attachment.id]: { ...attachment, proxy_url: attachment.url } } } },
+    data: { id: snowflake(), name, type: 1, guild_id: who.guildId ?? DEFAULT_GUILD, options: [{ name: option, type: 11, value: attachment.id }], resolved: { attachments: { [attachment.id]: { ...attachment, proxy_url: attachment.url } } } },
   };
 }

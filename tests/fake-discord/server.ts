@@ -31,6 +31,9 @@ interface FaultRule {
   until: number;
 }
 
+/** The shard Discord routes a guild's events to: (guild_id >> 22) % shards. */
+export const shardOf = (guildId: string, shards: number) => Number((BigInt(guildId) >> 22n) % BigInt(shards));
+
 /** An edit of the original reply of an interaction (how deferred commands answer). */
 export const isEdit = (r: { method: string; path: string }) => r.method === 'PATCH' && /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/.test(r.path);
 /** An interaction callback (the acknowledgement: a reply, a deferral, an update). */
@@ -83,7 +86,7 @@ export class FakeDiscord {
   private faults: FaultRule[] = [];
   /** Close codes of gateway connections the client closed. */
   readonly clientCloses: number[] = [];
-  /** The IDENTIFY payloads (op 2) clients sent: token, intents. */
+  /** The IDENTIFY payloads (op 2) clients sent, in order: token, intents, shard ([id, count]) when sharded. */
   readonly identifies: any[] = [];
   port = 0;
 
@@ -103,6 +106,14 @@ export class FakeDiscord {
 
   /** Gateway connections opened so far. */
   gatewayConnects = 0;
+  /** Shards announced by GET /gateway/bot. */
+  shards = 1;
+  /** Guilds the bot is in; each connection is told of those of its shard. */
+  guilds: string[] = [GUILD_ID];
+  /** Shard of each open gateway connection, once it identified. */
+  private socketShard = new Map<WebSocket, [number, number]>();
+  /** Interaction id → shard id of the connection it was dispatched on. */
+  readonly dispatchedTo = new Map<string, number>();
 
   /** Files served as attachments would be from Discord's CDN, by path. */
   private files = new Map<string, Buffer>();
@@ -191,7 +202,7 @@ export class FakeDiscord {
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) });
       res.end(bytes);
     } else if (req.method === 'GET' && path === '/gateway/bot') {
-      send(200, { url: `ws://127.0.0.1:${this.port}`, shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } });
+      send(200, { url: `ws://127.0.0.1:${this.port}`, shards: this.shards, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } });
     } else if (req.method === 'PUT' && (m = path.match(/^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/))) {
       send(200, (body as any[]).map((c) => ({ ...c, id: snowflake(), application_id: m![1], guild_id: m![2], version: snowflake(), type: c.type ?? 1 })));
     } else if (req.method === 'POST' && (m = path.match(/^\/interactions\/(\d+)\/([^/]+)\/callback$/))) {
@@ -215,6 +226,7 @@ export class FakeDiscord {
     this.gatewayConnects++;
     ws.on('close', (code) => {
       this.sockets.delete(ws);
+      this.socketShard.delete(ws);
       this.clientCloses.push(code);
     });
     const out = (payload: object) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(payload));
@@ -225,6 +237,9 @@ export class FakeDiscord {
       if (msg.op === 6) out({ op: 0, t: 'RESUMED', s: ++this.seq, d: {} });
       if (msg.op === 2) {
         this.identifies.push(msg.d);
+        const shard = Array.isArray(msg.d?.shard) ? (msg.d.shard as [number, number]) : null;
+        if (shard) this.socketShard.set(ws, shard);
+        const mine = this.guilds.filter((g) => !shard || shardOf(g, shard[1]) === shard[0]);
         out({
           op: 0,
           t: 'READY',
@@ -232,7 +247,8 @@ export class FakeDiscord {
           d: {
             v: 10,
             user: { ...BOT_USER, verified: true, flags: 0, mfa_enabled: false },
-            guilds: [{ id: GUILD_ID, unavailable: true }],
+            guilds: mine.map((id) => ({ id, unavailable: true })),
+            ...(shard ? { shard } : {}),
             session_id: 'fake-session',
             resume_gateway_url: `ws://127.0.0.1:${this.port}`,
             application: { id: APP_ID, flags: 0 },
@@ -240,7 +256,7 @@ export class FakeDiscord {
             relationships: [],
           },
         });
-        out({ op: 0, t: 'GUILD_CREATE', s: ++this.seq, d: guildPayload() });
+        for (const id of mine) out({ op: 0, t: 'GUILD_CREATE', s: ++this.seq, d: guildPayload(id) });
       }
     });
   }
@@ -262,15 +278,21 @@ export class FakeDiscord {
     for (const ws of this.sockets) ws.send(JSON.stringify({ op: 0, t, s: ++this.seq, d }));
   }
 
-  /** Sends INTERACTION_CREATE to every connected client. */
+  /** Sends INTERACTION_CREATE to every connected client; with shards, only to the connection of the guild's shard, as Discord routes it. */
   dispatchInteraction(d: object): void {
-    for (const ws of this.sockets) ws.send(JSON.stringify({ op: 0, t: 'INTERACTION_CREATE', s: ++this.seq, d }));
+    const guild = (d as { guild_id?: string }).guild_id;
+    for (const ws of this.sockets) {
+      const shard = this.socketShard.get(ws);
+      if (guild && shard && shardOf(guild, shard[1]) !== shard[0]) continue;
+      if (shard) this.dispatchedTo.set((d as { id: string }).id, shard[0]);
+      ws.send(JSON.stringify({ op: 0, t: 'INTERACTION_CREATE', s: ++this.seq, d }));
+    }
   }
 }
 
-function guildPayload() {
+function guildPayload(id = GUILD_ID) {
   return {
-    id: GUILD_ID,
+    id,
     name: 'Test Server',
     icon: null,
     owner_id: '900000000000000009',
@@ -279,7 +301,7 @@ function guildPayload() {
     verification_level: 0,
     default_message_notifications: 0,
     explicit_content_filter: 0,
-    roles: [{ id: GUILD_ID, name: '@everyone', permissions: '0', position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }],
+    roles: [{ id, name: '@everyone', permissions: '0', position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }],
     emojis: [],
     stickers: [],
     features: [],
@@ -293,7 +315,7 @@ function guildPayload() {
     unavailable: false,
     member_count: 2,
     members: [],
-    channels: [{ id: CHANNEL_ID, type: 0, name: 'general', position: 0, permission_overwrites: [], guild_id: GUILD_ID }],
+    channels: [{ id: CHANNEL_ID, type: 0, name: 'general', position: 0, permission_overwrites: [], guild_id: id }],
     threads: [],
     presences: [],
     voice_states: [],

@@ -1,5 +1,5 @@
 // Child process for the crash test: saves generation after generation until it is killed.
-import { saveIndex, STORE_VERSION } from '../../retrieval/store.ts';
+import { saveIndex, STORE_VERSION } from '../../retrieval/stores/embedded/store.ts';
 import type { Article, Chunk } from '../../retrieval/types.ts';
 
 const [dir, countArg] = process.argv.slice(2);

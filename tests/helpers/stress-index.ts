@@ -1,6 +1,6 @@
 // Child process for the concurrency stress test: a writer saves generation after generation, a reader
 // loads the index again and again, each for a fixed time; both print their counts as one JSON line.
-import { loadIndex, saveIndex, STORE_VERSION } from '../../retrieval/store.ts';
+import { loadIndex, saveIndex, STORE_VERSION } from '../../retrieval/stores/embedded/store.ts';
 import type { Article, Chunk } from '../../retrieval/types.ts';
 
 const [mode, dir, msArg, idArg] = process.argv.slice(2);

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import type { IndexData, IndexItem } from 'vectra';
 import { Float32Codec } from './float32-codec.ts';
-import type { Bm25Data } from './bm25.ts';
-import { UserError } from './errors.ts';
-import type { Article, Chunk } from './types.ts';
+import type { Bm25Data } from '../../bm25.ts';
+import { UserError } from '../../errors.ts';
+import type { Article, Chunk } from '../../types.ts';
 
 /**
  * The index on disk. Each build is written to a fresh generation folder (a vectra LocalIndex in
