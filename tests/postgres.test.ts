@@ -96,7 +96,13 @@ describe('Postgres + pgvector store', () => {
     expect(differences).toEqual([]);
 
     // The filters run on the metadata columns, with the embedded store's meaning.
-    for (const filters of [{ author: 'peoples' }, { source: 'dispatch' }, { since: '2023-01-01' }, { until: '2022-12-31' }, { author: 'nobody-by-this-name' }]) {
+    // A follow-up searches the articles of the answer it follows: the same scope by article id in both stores.
+    const two = embedded.articles().filter((a) => /Sri Lanka|West Bengal/.test(a.title)).map((a) => a.id);
+    expect(two).toHaveLength(2);
+    const scoped = top3(await embedded.ask('What happened to the students?', { filters: { articles: two } }));
+    expect(scoped.top.length).toBeGreaterThan(0);
+    expect(scoped.top.every((t) => two.some((id) => t.startsWith(`${id}@`)))).toBe(true);
+    for (const filters of [{ author: 'peoples' }, { source: 'dispatch' }, { since: '2023-01-01' }, { until: '2022-12-31' }, { author: 'nobody-by-this-name' }, { articles: two }]) {
       const q = 'What happened to the students?';
       expect(top3(await engine.ask(q, { filters }))).toEqual(top3(await embedded.ask(q, { filters })));
     }
