@@ -12,7 +12,9 @@
  *    over the same chunk texts and vectors, top 10 (its insert is slow: minutes at 100k).
  * Sizes above the real-vector count (20k) repeat the real vectors, each copy moved by seeded noise
  * (cosine ≈ 0.9 to its original), so neighbours stay as crowded as real news.
- * Usage: npm run bench:ann [-- --sizes 20000,100000] [--queries 200] [--orama]
+ * Usage: npm run bench:ann [-- --sizes 20000,100000] [--queries 200] [--real 20000] [--orama] [--skip-vectra]
+ *   --real N       real vectors to embed (the rest are noisy copies); --skip-vectra   leave the vectra peer out
+ *                  (at 1M chunks its number[] copy of every vector needs a heap of several GB)
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,7 +35,7 @@ import { chunksOf, chunkText, corpusOf, newsArticles } from './news.ts';
 import { percentile, report, rssMiB, timed } from './report.ts';
 import { embedResumable } from './vector-cache.ts';
 
-const { values: args } = parseArgs({ options: { sizes: { type: 'string', default: '20000,100000' }, queries: { type: 'string', default: '200' }, real: { type: 'string', default: '20000' }, orama: { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({ options: { sizes: { type: 'string', default: '20000,100000' }, queries: { type: 'string', default: '200' }, real: { type: 'string', default: '20000' }, orama: { type: 'boolean', default: false }, 'skip-vectra': { type: 'boolean', default: false } } });
 const embedder = await loadBenchEmbedder('minilm');
 const dim = embedder.dim;
 const realSize = Number(args.real);
@@ -87,8 +89,8 @@ for (const size of args.sizes!.split(',').map(Number)) {
   const fileMiB = statSync(join(dir, 'graph.usearch')).size / 2 ** 20;
   const store = join(dir, 'index');
   await saveIndex(store, { ...snap.data, bm25: snap.bm25.data });
-  const vectra = new LocalIndex(join(store, (await currentGeneration(store))!, 'vectors'), undefined, undefined, new Float32Codec());
-  await vectra.queryItems(Array.from(qv[0]!), '', 10);
+  const vectra = args['skip-vectra'] ? null : new LocalIndex(join(store, (await currentGeneration(store))!, 'vectors'), undefined, undefined, new Float32Codec());
+  await vectra?.queryItems(Array.from(qv[0]!), '', 10);
   const orama = args.orama ? await oramaOf(articles, chunks, vectors) : null;
 
   // Warm the sentence cache (first pass), so the timed passes measure search and quoting, not the model.
@@ -114,8 +116,10 @@ for (const size of args.sizes!.split(',').map(Number)) {
     const second = exactFirst ? await side(ann, m.graph, m.answerGraph) : await side(null, m.exact, m.answerExact);
     const [exact, approx] = exactFirst ? [first, second] : [second, first];
     let t = performance.now();
-    await vectra.queryItems(Array.from(v), '', 10);
-    m.vectra.push(performance.now() - t);
+    if (vectra) {
+      await vectra.queryItems(Array.from(v), '', 10);
+      m.vectra.push(performance.now() - t);
+    }
     if (orama) {
       t = performance.now();
       await search(orama.db, { mode: 'hybrid', term: q, vector: { value: Array.from(v), property: 'embedding' }, similarity: 0, limit: 10 });
@@ -132,8 +136,7 @@ for (const size of args.sizes!.split(',').map(Number)) {
     'graph top-50 p50 ms': p(m.graph, 50),
     'graph p95 ms': p(m.graph, 95),
     'dense speed-up': p(m.exact, 50) / p(m.graph, 50),
-    'vectra queryItems top-10 p50 ms': p(m.vectra, 50),
-    'vectra ÷ graph': p(m.vectra, 50) / p(m.graph, 50),
+    ...(vectra ? { 'vectra queryItems top-10 p50 ms': p(m.vectra, 50), 'vectra ÷ graph': p(m.vectra, 50) / p(m.graph, 50) } : {}),
     ...(orama ? { 'orama hybrid top-10 p50 ms': p(m.orama, 50), 'orama ÷ our retrieval': p(m.orama, 50) / p(m.answerGraph, 50), 'orama insert s': orama.insertMs / 1000 } : {}),
     'recall@10': found / (10 * n),
     'retrieval p50 ms (exact)': p(m.answerExact, 50),

@@ -12,12 +12,12 @@ export interface EntitySpan {
   end: number;
 }
 
-// compromise views (or matches) that supply each kind of answer.
 // Roles that only a person holds: the capitalised words right after one are that person's name,
 // even when compromise does not know the first name ("foreign affairs chief Josep Borrell").
 export const PERSON_ROLES = ['chief', 'head', 'secretary', 'minister', 'president', 'premier', 'chancellor', 'leader', 'prosecutor', 'judge', 'lawyer', 'attorney', 'spokesman', 'spokeswoman', 'spokesperson', 'ambassador', 'envoy', 'candidate', 'member', 'official', 'commander', 'general', 'governor', 'mayor', 'senator', 'chairman', 'chairwoman', 'chair', 'director', 'founder', 'activist', 'journalist', 'reporter', 'editor', 'correspondent', 'diplomat', 'author', 'writer', 'columnist', 'deputy', 'lawmaker', 'legislator', 'mp', 'professor', 'researcher', 'economist', 'analyst', 'pundit', 'coordinator', 'organiser', 'organizer', 'king', 'queen', 'prince'];
 const ROLE_THEN_NAME = `(${PERSON_ROLES.join('|')}) [#ProperNoun #ProperNoun+]`;
 
+// compromise views (or matches) that supply each kind of answer.
 const VIEWS: [AnswerType, (d: any) => any][] = [
   ['person', (d) => d.people()],
   ['person', (d) => d.match('#Person+')],
