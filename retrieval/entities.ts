@@ -16,12 +16,16 @@ export interface EntitySpan {
 // even when compromise does not know the first name ("foreign affairs chief Josep Borrell").
 export const PERSON_ROLES = ['chief', 'head', 'secretary', 'minister', 'president', 'premier', 'chancellor', 'leader', 'prosecutor', 'judge', 'lawyer', 'attorney', 'spokesman', 'spokeswoman', 'spokesperson', 'ambassador', 'envoy', 'candidate', 'member', 'official', 'commander', 'general', 'governor', 'mayor', 'senator', 'chairman', 'chairwoman', 'chair', 'director', 'founder', 'activist', 'journalist', 'reporter', 'editor', 'correspondent', 'diplomat', 'author', 'writer', 'columnist', 'deputy', 'lawmaker', 'legislator', 'mp', 'professor', 'researcher', 'economist', 'analyst', 'pundit', 'coordinator', 'organiser', 'organizer', 'king', 'queen', 'prince'];
 const ROLE_THEN_NAME = `(${PERSON_ROLES.join('|')}) [#ProperNoun #ProperNoun+]`;
+// Most sentences hold no role word: a plain regular expression spares them compromise's match.
+const ROLE_WORD = new RegExp(`\\b(${PERSON_ROLES.join('|')})\\b`, 'i');
+
+const TIME_OF_DAY = /\b(dawn|dusk|daybreak|midnight|noon|midday|sunrise|sunset|nightfall|overnight|hours|night)\b/i;
 
 // compromise views (or matches) that supply each kind of answer.
-const VIEWS: [AnswerType, (d: any) => any][] = [
+const VIEWS: [AnswerType, (d: any, text: string) => any][] = [
   ['person', (d) => d.people()],
   ['person', (d) => d.match('#Person+')],
-  ['person', (d) => d.match(ROLE_THEN_NAME, 0).not('(#Place|#Organization|#Date|#Month|#WeekDay)')],
+  ['person', (d, text) => (ROLE_WORD.test(text) ? d.match(ROLE_THEN_NAME, 0).not('(#Place|#Organization|#Date|#Month|#WeekDay)') : d.none())],
   ['organisation', (d) => d.organizations()],
   // Two letters ("CC", "UK") are too often an abbreviation of something else to stand for a body.
   ['organisation', (d) => d.match('#Acronym').not('#Place').filter((m: any) => m.text('normal').replace(/[^a-z]/g, '').length > 2)],
@@ -31,7 +35,7 @@ const VIEWS: [AnswerType, (d: any) => any][] = [
   ['date', (d) => d.dates().if('(#Value|#Month|#WeekDay|#Year|#Holiday)')],
   ['date', (d) => d.match('(#Month|#WeekDay|#Year)+')],
   // A time of day answers "when" and "at what time" as well as a date does.
-  ['date', (d) => d.match('(crack of dawn|dawn|dusk|daybreak|midnight|noon|midday|sunrise|sunset|nightfall|overnight|early hours|late at night|at night|during the night)')],
+  ['date', (d, text) => (TIME_OF_DAY.test(text) ? d.match('(crack of dawn|dawn|dusk|daybreak|midnight|noon|midday|sunrise|sunset|nightfall|overnight|early hours|late at night|at night|during the night)') : d.none())],
   // "one of the biggest problems" is not a count.
   ['number', (d) => d.numbers().not('#Ordinal').filter((m: any) => m.text('normal') !== 'one')],
   ['number', (d) => d.match('(thousands|hundreds|dozens|millions|several|half|a dozen|a half dozen|majority|percent|per cent|%)')],
@@ -55,7 +59,7 @@ export function entitySpans(text: string): EntitySpan[] {
   const doc = nlp(text);
   const out: EntitySpan[] = [];
   for (const [type, view] of VIEWS) {
-    for (const j of view(doc).json({ offset: true }) as { text: string; offset: { start: number; length: number } }[]) {
+    for (const j of view(doc, text).json({ offset: true }) as { text: string; offset: { start: number; length: number } }[]) {
       let start = j.offset.start;
       let end = start + j.offset.length;
       const raw = text.slice(start, end);
