@@ -151,4 +151,5 @@ for (const size of args.sizes!.split(',').map(Number)) {
   console.error(`${chunks.length} chunks done`);
   rmSync(dir, { recursive: true, force: true });
 }
-report('ann', `Dense search with the nearest-neighbour graph vs the exact scan (Reuters-21578, real MiniLM vectors, ${n} questions; ms)`, rows, { embedder: embedder.id, queries: n });
+// Each set of sizes keeps its own results file (npm run bench runs 1M apart from 20k and 100k).
+report(args.sizes === '20000,100000' ? 'ann' : `ann-${args.sizes!.replaceAll(',', '-')}`, `Dense search with the nearest-neighbour graph vs the exact scan (Reuters-21578, real MiniLM vectors, ${n} questions; ms)`, rows, { embedder: embedder.id, queries: n });
