@@ -92,6 +92,16 @@ export async function evaluateDevSet(engine: Engine, set: DevSet, split: Split |
   return r;
 }
 
+/** Reports of the same split over several sets, added up (each question was asked once, in its own set). */
+export function sumReports(rs: DevReport[], split: DevReport['split']): DevReport {
+  const out: DevReport = { split, answerable: 0, hit1: 0, hit3: 0, refusedAnswerable: 0, nearTopic: 0, refusedNearTopic: 0, farOff: 0, refusedFarOff: 0, misses: [] };
+  for (const r of rs) {
+    for (const k of ['answerable', 'hit1', 'hit3', 'refusedAnswerable', 'nearTopic', 'refusedNearTopic', 'farOff', 'refusedFarOff'] as const) out[k] += r[k];
+    out.misses.push(...r.misses);
+  }
+  return out;
+}
+
 export function formatDevReport(r: DevReport, label: string = r.split): string {
   const pct = (a: number, b: number) => `${a}/${b} (${((a / Math.max(b, 1)) * 100).toFixed(0)}%)`;
   return [

@@ -28,7 +28,7 @@ import { terms } from '../retrieval/text.ts';
 import type { Article, Chunk } from '../retrieval/types.ts';
 import { loadSquad, sharedFile } from './shared-data.ts';
 import { embedCached } from './vector-cache.ts';
-import { DEV_SET_FILES, devEngine, evaluateDevSet, formatDevReport, loadDevSet } from './devset.ts';
+import { DEV_SET_FILES, devEngine, evaluateDevSet, formatDevReport, loadDevSet, sumReports } from './devset.ts';
 
 const { values: args } = parseArgs({ options: { full: { type: 'boolean', default: false }, sweep: { type: 'boolean', default: false }, json: { type: 'string' }, 'refusal-every': { type: 'string', default: '4' }, engine: { type: 'string' }, questions: { type: 'string' }, 'questions-only': { type: 'boolean', default: false } } });
 const fold = (s: string) => s.replace(/\s+/g, ' ');
@@ -126,11 +126,14 @@ if (args.questions) {
   console.log('');
   if (args['questions-only']) process.exit(0);
 }
-const paraphrase = loadDevSet();
 const devEng = await devEngine(embedder);
-const para = { fit: await evaluateDevSet(devEng, paraphrase, 'fit'), validation: await evaluateDevSet(devEng, paraphrase, 'validation') };
+// Each set asked once per half; the totals are their sums.
 const perSet = [];
-for (const file of DEV_SET_FILES) perSet.push({ file, validation: await evaluateDevSet(devEng, loadDevSet(file), 'validation') });
+for (const file of DEV_SET_FILES) {
+  const set = loadDevSet(file);
+  perSet.push({ file, fit: await evaluateDevSet(devEng, set, 'fit'), validation: await evaluateDevSet(devEng, set, 'validation') });
+}
+const para = { fit: sumReports(perSet.map((r) => r.fit), 'fit'), validation: sumReports(perSet.map((r) => r.validation), 'validation') };
 const dev = await devQuestions(embedder);
 const sq = await squad(embedder);
 console.log(`Embedder: ${embedder.id}   (answer model: threshold ${cal.threshold}, BM25 weight ${cal.bm25Weight})\n`);
