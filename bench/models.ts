@@ -7,7 +7,7 @@
  * Usage: npm run bench:models [-- --questions 100] [--chunks 300] [--loads 3]
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,6 +15,7 @@ import type { Embedder } from '../embeddings/embedder.ts';
 import { Engine } from '../retrieval/engine.ts';
 import { PROJECT_ROOT, settingsFromEnv } from '../retrieval/settings.ts';
 import { hasFp32, LABELS, loadBenchEmbedder, type BenchEngine } from './embedders.ts';
+import { loadDevSet } from './devset.ts';
 import { chunksOf, chunkText, newsArticles } from './news.ts';
 import { percentile, report } from './report.ts';
 import { loadSquad } from './shared-data.ts';
@@ -44,7 +45,7 @@ const minilm = await loadBenchEmbedder('minilm');
 const bbc = newsArticles('bbc-news.jsonl');
 const texts = chunksOf(bbc, minilm).flatMap((cs, i) => cs.map((c) => chunkText(bbc[i]!, c))).slice(0, Number(args.chunks));
 const seedQuestions = (() => {
-  const set = JSON.parse(readFileSync(join(PROJECT_ROOT, 'bench', 'questions', 'seed-paraphrase.json'), 'utf8')) as Record<'answerable' | 'nearTopic' | 'farOff', { q: string }[]>;
+  const set = loadDevSet('seed-paraphrase.json');
   return [...set.answerable, ...set.nearTopic, ...set.farOff].map((x) => x.q);
 })();
 
