@@ -1,6 +1,7 @@
 import { calibrationFor, probability, type Calibration } from './calibration.ts';
 import { featuresOf, windowsOf, withGaps, type Features, type Window } from './candidates.ts';
 import { analyzeQuestion, type QuestionAnalysis } from './question.ts';
+import { confirmFocusByMeaning } from './focus.ts';
 import { QueryTerms } from './quotes.ts';
 import type { SearchIndex } from './stores/search-index.ts';
 import { terms } from './text.ts';
@@ -111,7 +112,7 @@ function bylineOf(lead: Candidate, p: number): Candidate {
     article,
     chunk: { id: `${article.id}#byline`, articleId: article.id, paragraph: -1, section: 'Byline', ...span, note: -1 },
     source,
-    window: { ...span, sentences: [span], neighbours: [], answer: span },
+    window: { ...span, sentences: [span], neighbours: [], answer: span, offFocus: false },
     features: lead.features,
     p,
   };
@@ -148,7 +149,8 @@ async function sentenceVectors(snap: SearchIndex, candidates: Candidate[], embed
 
 function toPassage(c: Candidate): Passage {
   const note = c.chunk.note !== undefined;
-  const a = c.window.answer;
+  // A count of something else is not bolded as the answer (nor counted as one by the typed refusal).
+  const a = c.window.offFocus ? null : c.window.answer;
   return {
     quote: c.source.slice(c.window.start, c.window.end),
     score: Math.round(c.p * 1000) / 1000,
@@ -162,8 +164,8 @@ function toPassage(c: Candidate): Passage {
   };
 }
 
-/** Best distinct passages, best first, before any refusal: overlapping or near-identical quotes are dropped, at most three per article. */
-export function distinctPassages(scored: Candidate[], limit: number): Passage[] {
+/** Best distinct candidates, best first: overlapping or near-identical quotes are dropped, at most three per article. */
+function distinctCandidates(scored: Candidate[], limit: number): Candidate[] {
   const chosen: Candidate[] = [];
   const perArticle = new Map<string, number>();
   for (const s of scored) {
@@ -179,7 +181,12 @@ export function distinctPassages(scored: Candidate[], limit: number): Passage[] 
     chosen.push(s);
     perArticle.set(s.article.id, (perArticle.get(s.article.id) ?? 0) + 1);
   }
-  return chosen.map(toPassage);
+  return chosen;
+}
+
+/** Best distinct passages, best first, before any refusal. */
+export function distinctPassages(scored: Candidate[], limit: number): Passage[] {
+  return distinctCandidates(scored, limit).map(toPassage);
 }
 
 export async function rankPassages(snap: SearchIndex, q: Float32Array, question: string, opts: AskOptions = {}, embed: EmbedFn | null = null, analysis?: QuestionAnalysis): Promise<Passage[]> {
@@ -194,16 +201,17 @@ export async function findPassages(snap: SearchIndex, q: Float32Array, question:
   const cal = opts.calibration ?? calibrationFor(snap.modelId);
   // Analysed once: the ranking and the typed refusal below read the same analysis.
   const analysis = analyzeQuestion(question);
-  const ranked = await rankPassages(snap, q, question, opts, embed, analysis);
-  const top = ranked[0]?.score ?? 0;
-  // A count, a date, an age or a length asked for and found in none of the best passages: the corpus
-  // covers the topic but not the fact ("how many were arrested?" where no arrests are counted).
+  const chosen = distinctCandidates(await scoreCandidates(snap, q, question, opts, embed, analysis), Math.min(opts.limit ?? 5, 25));
+  const top = chosen[0]?.p ?? 0;
   // Weaker passages may follow a confident first one, but not noise.
-  const shown = ranked.filter((p) => p.score >= cal.threshold * 0.6);
+  const shown = chosen.filter((c) => c.p >= cal.threshold * 0.6);
+  await confirmFocusByMeaning(shown.slice(0, 3), analysis, embed);
+  // A count, a date, an age or a length asked for and found in none of the best passages: the corpus
+  // covers the topic but not the fact ("how many were arrested?" where only raided kitchens are counted).
   const { expects } = analysis;
-  const missing = expects !== null && MUST_HOLD.has(expects) && !shown.slice(0, 3).some((p) => p.answer);
-  if (top >= cal.threshold && !missing) return { answered: true, passages: shown, related: [] };
-  return { answered: false, passages: [], related: top >= cal.relatedFloor ? ranked.slice(0, 3) : [] };
+  const missing = expects !== null && MUST_HOLD.has(expects) && !shown.slice(0, 3).some((c) => c.window.answer && !c.window.offFocus);
+  if (top >= cal.threshold && !missing) return { answered: true, passages: shown.map(toPassage), related: [] };
+  return { answered: false, passages: [], related: top >= cal.relatedFloor ? chosen.slice(0, 3).map(toPassage) : [] };
 }
 
 function jaccard(a: string[], b: string[]): number {

@@ -12,6 +12,8 @@ export interface Window extends Span {
   answer: Span | null;
   /** The sentences just before and after the window in its paragraph, if any. */
   neighbours: Span[];
+  /** The answer is of the type asked for but not about what was asked: a count of something else, a date where a time of day was asked. */
+  offFocus: boolean;
 }
 
 const MAX_WORDS = 90;
@@ -51,7 +53,8 @@ export function windowsOf(article: Article, chunk: Chunk, q: QuestionAnalysis): 
     seen.add(key);
     const sentences = all.slice(from, to + 1);
     const neighbours = [all[from - 1], all[to + 1]].filter((s): s is Span => !!s);
-    out.push({ start, end, sentences, neighbours, answer: answerSpan(source, sentences, q) });
+    const answer = answerSpan(source, sentences, q);
+    out.push({ start, end, sentences, neighbours, answer: answer && { start: answer.start, end: answer.end }, offFocus: !!answer?.offFocus });
   };
   for (const i of inside) {
     const leans = i > 0 && leansOnPrevious(source.slice(all[i]!.start, all[i]!.end));
@@ -67,10 +70,10 @@ export function windowsOf(article: Article, chunk: Chunk, q: QuestionAnalysis): 
  * words (the answer to "who leads the party?" is not "the party"). A reason or a definition is the
  * clause its cue word opens ("because…", "…is a…"), up to the end of the sentence or clause.
  */
-export function answerSpan(source: string, sentences: Span[], q: QuestionAnalysis): Span | null {
+export function answerSpan(source: string, sentences: Span[], q: QuestionAnalysis): (Span & { offFocus: boolean }) | null {
   const want: AnswerType | null = q.expects;
   if (!want) return null;
-  let best: { rank: number; start: number; end: number } | null = null;
+  let best: { rank: number; start: number; end: number; offFocus: boolean } | null = null;
   for (const [k, s] of sentences.entries()) {
     const text = source.slice(s.start, s.end);
     for (const e of entitySpans(text)) {
@@ -80,13 +83,22 @@ export function answerSpan(source: string, sentences: Span[], q: QuestionAnalysi
         const ts = terms(text.slice(e.start, e.end));
         if (!ts.length || ts.every((t) => q.terms.has(t))) continue;
       }
-      const rank = f * 1e12 + k * 1e8 + e.start;
+      // Within one fit, the number next to the thing counted, or the time of day asked for, comes first.
+      const misses = (q.counts.size && e.type === 'number' && !countsNext(text, e.end, q.counts)) || (q.timeOfDay && !TIME_WORDS.test(text.slice(e.start, e.end)));
+      const rank = f * 1e12 + (misses ? 5e11 : 0) + k * 1e8 + e.start;
       if (best && (rank > best.rank || (rank === best.rank && e.end - e.start <= best.end - best.start))) continue;
       const end = want === 'reason' || want === 'definition' ? clauseEnd(text, e.end) : e.end;
-      best = { rank, start: s.start + e.start, end: s.start + end };
+      best = { rank, start: s.start + e.start, end: s.start + end, offFocus: !!misses };
     }
   }
-  return best && { start: best.start, end: best.end };
+  return best && { start: best.start, end: best.end, offFocus: best.offFocus };
+}
+
+const TIME_WORDS = /\b(dawn|dusk|daybreak|midnight|noon|midday|sunrise|sunset|nightfall|overnight|hours|night|morning|evening|afternoon|a\.?m\.?|p\.?m\.?|o'clock|\d{1,2}[:.]\d{2})\b/i;
+
+/** Whether one of the counted words follows a number within four words ("3,500 munitions", "thousands of jobs"). */
+function countsNext(text: string, from: number, counts: Set<string>): boolean {
+  return terms(text.slice(from).split(/\s+/).slice(0, 5).join(' ')).some((t) => counts.has(t));
 }
 
 /** Where the clause running through `from` ends: the next semicolon or dash (an aside in brackets stays in), or the sentence's end, without closing punctuation. */
@@ -121,8 +133,8 @@ export const FEATURE_DEFINITIONS: Record<keyof Features, string> = {
   quoteCoverage: "share of the question's IDF-weighted terms found in the quote",
   contextCoverage: "share of the question's IDF-weighted terms found in the title and the chunk",
   titleCoverage: "share of the question's IDF-weighted terms found in the title",
-  typeMatch: '1 when the question expects an answer type (person, date, number, place…) and the quote holds one not made of question words',
-  typeMissing: '1 when the question expects an answer type and the quote holds none',
+  typeMatch: '1 when the question expects an answer type (person, date, number, place…) and the quote holds one not made of question words, about what was asked (a count of the thing counted, a time of day when one is asked for)',
+  typeMissing: '1 when the question expects an answer type and the quote holds none, or only one about something else',
   authorNote: '+1 for a quote from an author bio when the question is about the writer, -1 when it is not, 0 for body text',
   quoteLength: 'log(1 + words in the quote) / 5',
   fused: "the chunk's first-stage hybrid score (BM25 and cosine, each normalised by the question's best)",
@@ -156,8 +168,8 @@ export function featuresOf(args: {
     quoteCoverage: weights.coverage(quote),
     contextCoverage: weights.coverage(`${article.title} ${source.slice(chunk.start, chunk.end)}`),
     titleCoverage: weights.coverage(article.title),
-    typeMatch: typed && window.answer ? 1 : 0,
-    typeMissing: typed && !window.answer ? 1 : 0,
+    typeMatch: typed && window.answer && !window.offFocus ? 1 : 0,
+    typeMissing: typed && (!window.answer || window.offFocus) ? 1 : 0,
     authorNote: isNote ? (q.aboutAuthor ? 1 : -1) : 0,
     quoteLength: Math.log(1 + wordCount(quote)) / 5,
     fused: args.fused,

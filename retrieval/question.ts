@@ -11,7 +11,18 @@ export interface QuestionAnalysis {
   strictPerson: boolean;
   /** Stemmed terms of the question: an answer span made only of these restates the question. */
   terms: Set<string>;
+  /** Stemmed words of what a "how many/much" question counts ("how many student activists…" → student, activist); empty when it does not say, or says only "people". */
+  counts: Set<string>;
+  /** The same words as written, for comparing by meaning ("kids" against "children"); '' when none. */
+  counted: string;
+  /** The question asks for a time of day ("at what time", "what time of day"), not a calendar date. */
+  timeOfDay: boolean;
 }
+
+// Counted nouns that any count of people or things answers: "how many people were hurt?" is answered by "49 Palestinians".
+const GENERIC_COUNTS = new Set(['people', 'person', 'persons', 'individuals', 'ones', 'times', 'total', 'all', 'in']);
+// The counted phrase ends at its verb, preposition or pronoun.
+const STOP_COUNTED = /^(of|do|does|did|is|are|was|were|have|has|had|will|would|can|could|should|got|get|gets|went|go|die|live|in|on|at|for|from|by|with|under|over|to|since|during|according|so|there|they|he|she|it|we|you|i|this|that|these|those|the|a|an)$/;
 
 // Head nouns after "which/what" that name the kind of answer ("which minister", "what year").
 const HEADS: [AnswerType, string[]][] = [
@@ -34,7 +45,21 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const expects = expectedType(question, lower);
   const wh = /\b(how|when|where|why|who|whom|whose|which|what)\b/.exec(lower)?.[1];
   const strictPerson = expects === 'person' && (wh === 'which' || wh === 'what' || /\bwho(?:'s| is| was| are| were) the\b/.test(lower));
-  return { expects, aboutAuthor, strictPerson, terms: new Set(terms(question)) };
+  const timeOfDay = expects === 'date' && /\b(what|which) (time|hour)\b|\btime of (the )?day\b/.test(lower);
+  const counted = countedWords(expects, lower);
+  return { expects, aboutAuthor, strictPerson, terms: new Set(terms(question)), counts: new Set(terms(counted)), counted, timeOfDay };
+}
+
+/** The words after "how many"/"how much", up to three, before the verb: the thing counted ("how many of the dead…" and "how many survived" do not say). */
+function countedWords(expects: AnswerType | null, lower: string): string {
+  const m = /\bhow (?:many|much)\s+(?:of an? )?([\w' -]+)/.exec(lower);
+  if (expects !== 'number' || !m) return '';
+  const words: string[] = [];
+  for (const w of m[1]!.split(/\s+/)) {
+    if (!w || STOP_COUNTED.test(w) || /(ed|ly)$/.test(w) || words.length === 3) break;
+    if (!GENERIC_COUNTS.has(w)) words.push(w);
+  }
+  return words.join(' ');
 }
 
 function expectedType(question: string, lower: string): AnswerType | null {

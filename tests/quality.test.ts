@@ -63,6 +63,25 @@ describe('the words that answer, inside a quote', () => {
     expect(spanOf('How many dockers were arrested?', 'Police raided the union office on May 13 and arrested 58 dockers.')).toBe('58');
   });
 
+  it('takes the number that counts what was asked, and the time of day when one is asked for', () => {
+    const text = 'Police searched 27 kitchens on Monday and arrested 12 activists.';
+    expect(spanOf('How many activists were arrested?', text)).toBe('12');
+    expect(spanOf('How many kitchens did the police search?', text)).toBe('27');
+    expect(spanOf('At what time of day did the ferry leave?', 'The ferry left on Thursday at the crack of dawn.')).toBe('crack of dawn');
+  });
+
+  it('marks a count of something else as off focus, and reads what a question counts', () => {
+    const text = 'Police searched 27 kitchens on Monday and arrested 12 activists.';
+    const of = (question: string) => answerSpan(text, [{ start: 0, end: text.length }], analyzeQuestion(question))?.offFocus;
+    expect(of('How many journalists were arrested?')).toBe(true);
+    expect(of('How many activists were arrested?')).toBe(false);
+    expect(analyzeQuestion('How many student activists were arrested?').counted).toBe('student activists');
+    // "people", "of the dead" and a bare verb do not say what is counted: any count may answer.
+    expect(analyzeQuestion('How many people were hurt?').counted).toBe('');
+    expect(analyzeQuestion('How many of the dead were children?').counted).toBe('');
+    expect(analyzeQuestion('How many survived the review?').counted).toBe('');
+  });
+
   it('does not take "one of…" for a count', () => {
     expect(spanOf('How many ships were stuck?', 'It was one of the longest strikes, and 312 ships were stuck.')).toBe('312');
   });
@@ -147,6 +166,19 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
     const present = await engine.ask('How many jobs could the dockers lose?');
     expect(present.answered).toBe(true);
     expect(present.passages[0]!.quote).toContain('800');
+  });
+
+  it('says a count is not there when the only counts nearby are of other things, and knows a synonym by meaning', async () => {
+    // The article counts jobs (800), never terminals: "800" is no answer to this, nor bolded as one.
+    const other = await engine.ask('How many container terminals will be automated?');
+    expect(other.answered).toBe(false);
+    expect(other.related[0]?.article.title).toBe('Dock Workers Halt the Port of Rotterdam');
+    expect(other.related.every((p) => !p.answer || !/800/.test(p.quote.slice(p.answer.start, p.answer.end)))).toBe(true);
+    // "kids" is not "children" word for word; the embedded words say it is.
+    const kids = await engine.ask('How many kids will watch the final?');
+    expect(kids.answered).toBe(true);
+    const p = kids.passages[0]!;
+    expect(p.answer && p.quote.slice(p.answer.start, p.answer.end)).toBe('300');
   });
 
   it('answers "who wrote…" with the byline of the article asked about, cited as about the author', async () => {
