@@ -1,5 +1,5 @@
 import { calibrationFor, probability, type Calibration } from './calibration.ts';
-import { featuresOf, windowsOf, withGaps, type Features, type Window } from './candidates.ts';
+import { answerContext, featuresOf, windowsOf, withGaps, type Features, type Window } from './candidates.ts';
 import { analyzeQuestion, type QuestionAnalysis } from './question.ts';
 import { confirmFocusByMeaning } from './focus.ts';
 import { QueryTerms } from './quotes.ts';
@@ -95,6 +95,12 @@ export async function scoreCandidates(snap: SearchIndex, q: Float32Array, questi
   const vectors = await sentenceVectors(snap, chosen, embed);
   const similarity = (c: Candidate, spans: Span[]) =>
     Math.max(-1, ...spans.map((s) => vectors.get(sentenceKey(c.chunk, s.start, s.end, c.source))!.reduce((sum, x, j) => sum + x * q[j]!, 0)));
+  // A count judged off focus by its words may still count the thing asked for, by meaning ("kids", "children").
+  for (const c of await confirmFocusByMeaning(chosen, analysis, embed)) {
+    c.features.typeMatch = 1;
+    c.features.typeMissing = 0;
+    c.features.answerContext = answerContext(weights, c.source, c.window);
+  }
   for (const c of chosen) {
     c.features.quoteCosine = similarity(c, c.window.sentences);
     // A quote that is a whole paragraph has no neighbours: neutral, as good as itself.
@@ -149,7 +155,7 @@ async function sentenceVectors(snap: SearchIndex, candidates: Candidate[], embed
 
 function toPassage(c: Candidate): Passage {
   const note = c.chunk.note !== undefined;
-  // A count of something else is not bolded as the answer (nor counted as one by the typed refusal).
+  // A count of something else is not bolded as the answer.
   const a = c.window.offFocus ? null : c.window.answer;
   return {
     quote: c.source.slice(c.window.start, c.window.end),
@@ -205,11 +211,12 @@ export async function findPassages(snap: SearchIndex, q: Float32Array, question:
   const top = chosen[0]?.p ?? 0;
   // Weaker passages may follow a confident first one, but not noise.
   const shown = chosen.filter((c) => c.p >= cal.threshold * 0.6);
-  await confirmFocusByMeaning(shown.slice(0, 3), analysis, embed);
   // A count, a date, an age or a length asked for and found in none of the best passages: the corpus
-  // covers the topic but not the fact ("how many were arrested?" where only raided kitchens are counted).
+  // covers the topic but not the fact ("how many were arrested?" where no arrests are counted).
+  // A count of something else still holds off this refusal: judged by its words, "off focus" would
+  // refuse paraphrases ("how many tip-offs?" answered by "900 anonymous complaints"); it only loses its bold.
   const { expects } = analysis;
-  const missing = expects !== null && MUST_HOLD.has(expects) && !shown.slice(0, 3).some((c) => c.window.answer && !c.window.offFocus);
+  const missing = expects !== null && MUST_HOLD.has(expects) && !shown.slice(0, 3).some((c) => c.window.answer);
   if (top >= cal.threshold && !missing) return { answered: true, passages: shown.map(toPassage), related: [] };
   return { answered: false, passages: [], related: top >= cal.relatedFloor ? chosen.slice(0, 3).map(toPassage) : [] };
 }

@@ -133,8 +133,8 @@ export const FEATURE_DEFINITIONS: Record<keyof Features, string> = {
   quoteCoverage: "share of the question's IDF-weighted terms found in the quote",
   contextCoverage: "share of the question's IDF-weighted terms found in the title and the chunk",
   titleCoverage: "share of the question's IDF-weighted terms found in the title",
-  typeMatch: '1 when the question expects an answer type (person, date, number, place…) and the quote holds one not made of question words, about what was asked (a count of the thing counted, a time of day when one is asked for)',
-  typeMissing: '1 when the question expects an answer type and the quote holds none, or only one about something else',
+  typeMatch: '1 when the question expects an answer type (person, date, number, place…) and the quote holds one not made of question words',
+  typeMissing: '1 when the question expects an answer type and the quote holds none',
   authorNote: '+1 for a quote from an author bio when the question is about the writer, -1 when it is not, 0 for body text',
   quoteLength: 'log(1 + words in the quote) / 5',
   fused: "the chunk's first-stage hybrid score (BM25 and cosine, each normalised by the question's best)",
@@ -168,16 +168,21 @@ export function featuresOf(args: {
     quoteCoverage: weights.coverage(quote),
     contextCoverage: weights.coverage(`${article.title} ${source.slice(chunk.start, chunk.end)}`),
     titleCoverage: weights.coverage(article.title),
-    typeMatch: typed && window.answer && !window.offFocus ? 1 : 0,
-    typeMissing: typed && (!window.answer || window.offFocus) ? 1 : 0,
+    typeMatch: typed && window.answer ? 1 : 0,
+    typeMissing: typed && !window.answer ? 1 : 0,
     authorNote: isNote ? (q.aboutAuthor ? 1 : -1) : 0,
     quoteLength: Math.log(1 + wordCount(quote)) / 5,
     fused: args.fused,
-    answerContext: window.answer ? weights.coverage(around(source, window.answer, 8)) : 0,
+    answerContext: answerContext(weights, source, window),
     // Filled in once every candidate of the question is known (withGaps).
     cosineGap: 0,
     coverageGap: 0,
   };
+}
+
+/** The share of the question's terms next to the window's answer span (0 without one). */
+export function answerContext(weights: QueryTerms, source: string, window: Window): number {
+  return window.answer ? weights.coverage(around(source, window.answer, 8)) : 0;
 }
 
 /** Sets the features that compare a candidate with the question's best: cosine and coverage gaps. */

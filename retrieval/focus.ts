@@ -2,13 +2,23 @@ import type { Candidate, EmbedFn } from './answer.ts';
 import { entitySpans } from './entities.ts';
 import type { QuestionAnalysis } from './question.ts';
 
-// Cosine of the counted phrase to the words a number counts, above which they name the same thing
-// ("kids" / "children" 0.89 with MiniLM) — below it "Israelis" / "children" 0.33, "votes" / "representatives" 0.43.
-const SAME_THING = 0.6;
+// Cosine of the counted phrase to the words a number counts, above which they name the same thing:
+// near-synonyms only ("kids" / "children" 0.89 with MiniLM); kindred groups are not the same thing
+// ("Israelis" / "Palestinians" 0.78, "constituencies" / "seats" 0.46).
+const SAME_THING = 0.8;
+// Words that end the noun a number counts ("1,413 children and 806 women", "27 kitchens in the city").
+const ENDS_COUNTED = /^(and|or|but|of|from|with|in|on|at|to|for|by|who|which|that|we|they|were|was|are|is|have|has|had|will|would|the|a|an|as|than|since|including|across|over|under)$/i;
 
-/** The words a number counts: up to three after it, to the next punctuation ("1,413 children, 1,000 women" → "children"). */
+/** The words a number counts, up to three, to the next function word or punctuation: "thousands of jobs" → "jobs". */
 export function countedAfter(source: string, end: number): string {
-  return source.slice(end, end + 60).split(/[,.;:!?()“”"—–]/)[0]!.trim().split(/\s+/).slice(0, 3).join(' ');
+  const words = source.slice(end, end + 80).split(/[,.;:!?()“”"—–]/)[0]!.trim().split(/\s+/);
+  if (words[0] === 'of') words.splice(0, words[1] === 'the' ? 2 : 1);
+  const out: string[] = [];
+  for (const w of words) {
+    if (!w || ENDS_COUNTED.test(w) || out.length === 3) break;
+    out.push(w);
+  }
+  return out.join(' ');
 }
 
 /**
@@ -16,9 +26,9 @@ export function countedAfter(source: string, end: number): string {
  * meaning: the question's counted phrase against the words after each number of the window, all
  * embedded in one batch. A synonym ("kids" / "children") makes that number the answer, in place.
  */
-export async function confirmFocusByMeaning(candidates: Candidate[], q: QuestionAnalysis, embed: EmbedFn | null): Promise<void> {
+export async function confirmFocusByMeaning(candidates: Candidate[], q: QuestionAnalysis, embed: EmbedFn | null): Promise<Candidate[]> {
   const doubtful = candidates.filter((c) => c.window.offFocus && c.window.answer);
-  if (!embed || !q.counted || !doubtful.length) return;
+  if (!embed || !q.counted || !doubtful.length) return [];
   const counts = doubtful.flatMap((c) =>
     c.window.sentences.flatMap((s) =>
       entitySpans(c.source.slice(s.start, s.end))
@@ -27,13 +37,17 @@ export async function confirmFocusByMeaning(candidates: Candidate[], q: Question
         .filter((n) => n.words),
     ),
   );
-  if (!counts.length) return;
-  const [asked, ...found] = await embed([q.counted, ...counts.map((n) => n.words)]);
-  counts.forEach((n, i) => {
-    if (!n.c.window.offFocus || dot(asked!, found[i]!) < SAME_THING) return;
+  if (!counts.length) return [];
+  const [asked, ...found] = await embed([q.counted, ...new Set(counts.map((n) => n.words))]);
+  const vector = new Map([...new Set(counts.map((n) => n.words))].map((w, i) => [w, found[i]!]));
+  const confirmed: Candidate[] = [];
+  for (const n of counts) {
+    if (!n.c.window.offFocus || dot(asked!, vector.get(n.words)!) < SAME_THING) continue;
     n.c.window.offFocus = false;
     n.c.window.answer = { start: n.start, end: n.end };
-  });
+    confirmed.push(n.c);
+  }
+  return confirmed;
 }
 
 function dot(a: Float32Array, b: Float32Array): number {
