@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Embedder } from '../../../embeddings/embedder.ts';
 import { UserError } from '../../errors.ts';
-import { buildIndex, type IngestReport } from '../../ingest.ts';
+import type { IngestReport } from '../../ingest.ts';
 import { tagCorpus, taggerId } from '../../sentence-tags.ts';
 import type { EngineSettings } from '../../settings.ts';
 import type { BackendIngestOptions, IndexBackend } from '../backend.ts';
@@ -92,6 +92,8 @@ export class EmbeddedBackend implements IndexBackend {
       // Remembered until the first generation is saved, so a killed first ingest is not finished from another folder.
       if (!current && !this.damaged) await writePending(indexDir, corpusDir);
       const prev = opts.rebuild || !(current instanceof Snapshot) ? null : current.data;
+      // Loaded for an ingest only: the corpus parsers (yaml, cheerio…) cost every answering start-up time.
+      const { buildIndex } = await import('../../ingest.ts');
       const { data, report } = await buildIndex(corpusDir, embedder, prev, { onProgress: opts.onProgress, signal: opts.signal, maxFileBytes: this.settings.maxFileBytes });
       for (const w of report.warnings) this.log('warn', `${w.file}: ${w.message}`);
       if (!data.articles.length) throw new UserError(`No articles found in ${corpusDir}. Put .txt, .md, .html, .json or .jsonl files there.`);

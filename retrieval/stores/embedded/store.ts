@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import lockfile from 'proper-lockfile';
 import type { IndexData, IndexItem } from 'vectra';
 import { Float32Codec } from './float32-codec.ts';
 import type { Bm25Data } from '../../bm25.ts';
@@ -162,6 +161,8 @@ export async function lockIndex(dir: string, waitMs = 0): Promise<IndexLock> {
   let lost: Error | null = null;
   let release: () => Promise<void>;
   try {
+    // Loaded by writers only: readers never lock.
+    const { default: lockfile } = await import('proper-lockfile');
     release = await lockfile.lock(dir, {
       lockfilePath: join(dir, LOCK),
       stale: LOCK_STALE_MS,
