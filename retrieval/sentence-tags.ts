@@ -55,6 +55,13 @@ export function taggerId(): string {
 
 export const sentenceKey = (text: string): string => createHash('sha1').update(text).digest('base64');
 
+/**
+ * Longer "sentences" (a paragraph without sentence breaks, up to 8 KB) are not tagged at ingest:
+ * compromise takes seconds over such text, and only the few that reach an answer's candidates are
+ * ever asked about, so those are still tagged at question time. News sentences are far shorter.
+ */
+export const MAX_TAGGED_CHARS = 1000;
+
 let active: SentenceTags | null = null;
 
 /** The table entitySpans consults before tagging; null (or another tagger's table) means tag everything. */
@@ -91,6 +98,7 @@ export async function tagCorpus(articles: Article[], previous: SentenceTags | nu
   const pause = yielder(opts.signal);
   for (const [i, article] of articles.entries()) {
     for (const text of corpusSentences(article)) {
+      if (text.length > MAX_TAGGED_CHARS) continue;
       const key = sentenceKey(text);
       if (spans.has(key)) continue;
       spans.set(key, reuse?.get(key) ?? entitySpans(text));

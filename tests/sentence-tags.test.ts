@@ -6,7 +6,7 @@ import { inject } from 'vitest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../retrieval/engine.ts';
 import { entitySpans } from '../retrieval/entities.ts';
-import { corpusSentences, decodeTags, encodeTags, sentenceKey, storedSpans, tagCorpus, taggerId, useSentenceTags } from '../retrieval/sentence-tags.ts';
+import { corpusSentences, decodeTags, encodeTags, MAX_TAGGED_CHARS, sentenceKey, storedSpans, tagCorpus, taggerId, useSentenceTags } from '../retrieval/sentence-tags.ts';
 import { Snapshot } from '../retrieval/stores/embedded/snapshot.ts';
 import { currentGeneration, IndexCorruptError, loadIndex, saveIndex, STORE_VERSION, type StoredIndex } from '../retrieval/stores/embedded/store.ts';
 import type { Article } from '../retrieval/types.ts';
@@ -75,6 +75,16 @@ describe('sentence tags saved with the index', () => {
     expect(back).toEqual(tags);
     const types = [...back.spans.values()].flat().map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['person', 'number', 'date', 'duration', 'place']));
+  });
+
+  it('leaves a sentence too long to tag at ingest to question time, where it is tagged as before', async () => {
+    const long = `${'word '.repeat(Math.ceil(MAX_TAGGED_CHARS / 5))}in Paris on May 13, 2024.`;
+    const a: Article = { ...article, text: long, paragraphs: [{ start: 0, end: long.length, section: null }], author: null, notes: [] };
+    const tags = await tagCorpus([a], null);
+    expect(tags.spans.size).toBe(0);
+    useSentenceTags(tags);
+    expect(storedSpans(long)).toBeUndefined();
+    expect(entitySpans(long)).toContainEqual(expect.objectContaining({ type: 'date' }));
   });
 
   it('a damaged byte in tags.json is found like in any index file, naming it and the repair', async () => {
