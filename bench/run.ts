@@ -18,6 +18,7 @@ const parts: [string, string[]][] = [
   ['ann.ts', ['--sizes', '1000000', '--queries', '50', '--skip-vectra']],
   ['store.ts', []],
   ['discord.ts', []],
+  ['startup.ts', []],
 ];
 let failed = 0;
 for (const [script, args] of parts) {

@@ -1,15 +1,15 @@
 import 'dotenv/config';
 import { parseArgs } from 'node:util';
-import { Engine } from '../retrieval/engine.ts';
-import { checkDate, UserError } from '../retrieval/errors.ts';
-import { settingsFromEnv } from '../retrieval/settings.ts';
-import type { Filters } from '../retrieval/types.ts';
-import { runChat } from './chat.ts';
-import { describeReport } from '../retrieval/ingest.ts';
-import { answerToJson, formatAnswer, formatArticles, formatSources, formatSummary } from './format.ts';
-import { log, openEngine, StoppedError, stopOnSignals } from './open-engine.ts';
-import { progressReporter } from './progress.ts';
 import { writeFileSync } from 'node:fs';
+import { checkDate, UserError } from '../retrieval/errors.ts';
+import type { Filters } from '../retrieval/types.ts';
+
+// Each command loads what it needs when it runs: `help` and a mistyped command answer without
+// loading the model, the store or compromise (about a second), and `ask` skips the ingest's parsers.
+const engineModule = () => import('../retrieval/engine.ts');
+const settings = async () => (await import('../retrieval/settings.ts')).settingsFromEnv();
+const openEngine = async () => (await import('./open-engine.ts')).openEngine();
+const format = () => import('./format.ts');
 
 const USAGE = `Usage: npm run --silent cli -- <command>
 
@@ -41,7 +41,8 @@ async function main(argv: string[]): Promise<void> {
   const print = (s: string) => process.stdout.write(`${s}\n`);
   switch (command) {
     case 'ingest': {
-      const engine = await Engine.open(settingsFromEnv(), values.rebuild ? () => {} : log);
+      const [{ Engine }, { log, stopOnSignals }, { progressReporter }, { describeReport }] = await Promise.all([engineModule(), import('./open-engine.ts'), import('./progress.ts'), import('../retrieval/ingest.ts')]);
+      const engine = await Engine.open(await settings(), values.rebuild ? () => {} : log);
       const p = progressReporter();
       const stop = stopOnSignals();
       const report = await engine.ingest(positionals[0], p.onProgress, { rebuild: values.rebuild, signal: stop.signal }).finally(() => {
@@ -54,7 +55,7 @@ async function main(argv: string[]): Promise<void> {
     case 'ask': {
       if (!positionals.length) throw new UserError('ask needs a question, e.g. npm run --silent cli -- ask "Who runs Britain\'s railways?"');
       const filters: Filters = { author: values.author, source: values.source, since: checkDate('--since', values.since), until: checkDate('--until', values.until) };
-      const engine = await openEngine();
+      const [engine, { answerToJson, formatAnswer }] = await Promise.all([openEngine(), format()]);
       for (const q of positionals) {
         // One bad question in a batch is reported and skipped; the others are still answered.
         const answer = await engine.ask(q, { filters, limit: 5 }).catch((e: unknown) => {
@@ -69,27 +70,27 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'summary': {
       if (!positionals[0]) throw new UserError('summary needs an article title or id; `articles` lists them.');
-      const engine = await openEngine();
+      const [engine, { formatSummary }] = await Promise.all([openEngine(), format()]);
       const s = await engine.summary(positionals.join(' '));
       print(values.json ? JSON.stringify(s) : formatSummary(s));
       return;
     }
     case 'sources': {
       if (!positionals[0]) throw new UserError('sources needs a query, e.g. sources "Rafah"');
-      const engine = await openEngine();
+      const [engine, { formatSources }] = await Promise.all([openEngine(), format()]);
       const q = positionals.join(' ');
       const matches = await engine.sources(q);
       print(values.json ? JSON.stringify(matches.map((m) => ({ ...m.article, quote: m.passage.quote, paragraph: m.passage.paragraph, kind: m.passage.kind, score: m.passage.score }))) : formatSources(q, matches));
       return;
     }
     case 'articles': {
-      const engine = await openEngine();
+      const [engine, { formatArticles }] = await Promise.all([openEngine(), format()]);
       const list = engine.articles();
       print(values.json ? JSON.stringify(list) : formatArticles(list));
       return;
     }
     case 'chat':
-      await runChat(await openEngine());
+      await (await import('./chat.ts')).runChat(await openEngine());
       return;
     case 'feedback': {
       // Loaded here: the native SQLite module costs every other command start-up time.
@@ -121,9 +122,11 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {
-  if (e instanceof StoppedError) {
-    process.stderr.write(`${e.message}\n`);
-    process.exitCode = e.signal === 'SIGINT' ? 130 : 143;
+  // Checked by name: importing open-engine.ts for its class would load the engine for every error.
+  if ((e as Error).name === 'StoppedError') {
+    const { signal } = e as { signal: NodeJS.Signals };
+    process.stderr.write(`${(e as Error).message}\n`);
+    process.exitCode = signal === 'SIGINT' ? 130 : 143;
   } else if (e instanceof UserError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     process.stderr.write(`${(e as Error).message}\n`);
     process.exitCode = 2;

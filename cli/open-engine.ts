@@ -1,7 +1,5 @@
 import { Engine, type Log } from '../retrieval/engine.ts';
-import { describeReport } from '../retrieval/ingest.ts';
 import { settingsFromEnv, type EngineSettings } from '../retrieval/settings.ts';
-import { progressReporter } from './progress.ts';
 
 export const log: Log = (level, msg) => process.stderr.write(`${level === 'info' ? '' : `${level}: `}${msg}\n`);
 
@@ -40,6 +38,8 @@ export async function openEngine(settings: EngineSettings = settingsFromEnv(), l
   const engine = await Engine.open(settings, logTo);
   if (!engine.ready || engine.modelMismatch) {
     if (engine.ready) logTo('info', 'The index was built by another embedding model; re-embedding the corpus…');
+    // Only when there is an index to build: a warm start loads neither the progress bar nor the ingest.
+    const [{ progressReporter }, { describeReport }] = await Promise.all([import('./progress.ts'), import('../retrieval/ingest.ts')]);
     const p = progressReporter();
     const stop = stopOnSignals();
     const report = await engine.ensureIndex(p.onProgress, { signal: stop.signal }).finally(() => {

@@ -29,7 +29,7 @@ export async function reindexWithProgress(i: ChatInputCommandInteraction, ctx: C
   const report = await ctx.engine.ingest(undefined, (done, total, phase = 'embedding') => {
     if (Date.now() - last < PROGRESS_EVERY_MS || done === total) return;
     last = Date.now();
-    const what = phase === 'reading' ? `read ${done} of ${total} files` : phase === 'chunking' ? `chunked ${done} of ${total} KB of text` : `embedded ${done} of ${total} new or changed chunks`;
+    const what = phase === 'reading' ? `read ${done} of ${total} files` : phase === 'chunking' ? `chunked ${done} of ${total} KB of text` : phase === 'tagging' ? `tagged the sentences of ${done} of ${total} articles` : `embedded ${done} of ${total} new or changed chunks`;
     i.editReply({ content: `Re-indexing… ${what}.`, allowedMentions: NO_MENTIONS }).catch(() => {});
   });
   if (report.changed) {

@@ -1,5 +1,6 @@
 import nlp from 'compromise';
 import dates from 'compromise-dates';
+import { storedSpans } from './sentence-tags.ts';
 
 nlp.plugin(dates);
 
@@ -54,7 +55,8 @@ const cache = new Map<string, EntitySpan[]>();
 
 /** Entity, date, number and cue spans in `text` (offsets into it), memoised: sentences recur across questions. */
 export function entitySpans(text: string): EntitySpan[] {
-  const hit = cache.get(text);
+  // Corpus sentences were tagged at ingest (sentence-tags.ts): only other text meets compromise here.
+  const hit = cache.get(text) ?? storedSpans(text);
   if (hit) return hit;
   const doc = nlp(text);
   const out: EntitySpan[] = [];

@@ -24,7 +24,7 @@ export interface IngestReport {
 }
 
 /** `phase` is what is being counted: files read, KB of article text chunked, chunks embedded (the default), or chunks written (Postgres). */
-export type Progress = (done: number, total: number, phase?: 'reading' | 'chunking' | 'embedding' | 'writing') => void;
+export type Progress = (done: number, total: number, phase?: 'reading' | 'chunking' | 'embedding' | 'tagging' | 'writing') => void;
 
 const BATCH = 32;
 

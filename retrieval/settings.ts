@@ -1,8 +1,12 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { EmbedderSettings, EngineChoice } from '../embeddings/index.ts';
 import { UserError } from './errors.ts';
 
-export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
+// Compiled (npm run build), this file runs from dist/retrieval/, one folder further down: the
+// project is the folder that holds package.json either way.
+const above = resolve(import.meta.dirname, '..');
+export const PROJECT_ROOT = existsSync(join(above, 'package.json')) ? above : dirname(above);
 
 export interface EngineSettings {
   corpusDir: string;

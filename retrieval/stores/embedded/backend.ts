@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import type { Embedder } from '../../../embeddings/embedder.ts';
 import { UserError } from '../../errors.ts';
-import { buildIndex, type IngestReport } from '../../ingest.ts';
+import type { IngestReport } from '../../ingest.ts';
+import { tagCorpus, taggerId } from '../../sentence-tags.ts';
 import type { EngineSettings } from '../../settings.ts';
 import type { BackendIngestOptions, IndexBackend } from '../backend.ts';
 import type { SearchIndex } from '../search-index.ts';
@@ -91,11 +92,16 @@ export class EmbeddedBackend implements IndexBackend {
       // Remembered until the first generation is saved, so a killed first ingest is not finished from another folder.
       if (!current && !this.damaged) await writePending(indexDir, corpusDir);
       const prev = opts.rebuild || !(current instanceof Snapshot) ? null : current.data;
+      // Loaded for an ingest only: the corpus parsers (yaml, cheerio…) cost every answering start-up time.
+      const { buildIndex } = await import('../../ingest.ts');
       const { data, report } = await buildIndex(corpusDir, embedder, prev, { onProgress: opts.onProgress, signal: opts.signal, maxFileBytes: this.settings.maxFileBytes });
       for (const w of report.warnings) this.log('warn', `${w.file}: ${w.message}`);
       if (!data.articles.length) throw new UserError(`No articles found in ${corpusDir}. Put .txt, .md, .html, .json or .jsonl files there.`);
       let index: Snapshot | null = null;
-      if (report.changed) {
+      // An index saved before tags were kept, or by another tagger, gets them even when no article changed.
+      const tagsStale = prev?.tags?.tagger !== taggerId();
+      if (report.changed || tagsStale) {
+        data.tags = await tagCorpus(data.articles, prev?.tags ?? null, { signal: opts.signal, onProgress: (done, total) => opts.onProgress?.(done, total, 'tagging') });
         opts.signal?.throwIfAborted();
         index = new Snapshot(data);
         await saveIndex(indexDir, { ...data, bm25: index.bm25.data }, lock);

@@ -1,6 +1,7 @@
 import type { AnnIndex } from './ann.ts';
 import { Bm25 } from '../../bm25.ts';
 import { cosine, retrieve, type Hit, type RetrievalMode } from '../../search.ts';
+import { useSentenceTags } from '../../sentence-tags.ts';
 import { allowedRows, bioRowsOf, type Scope, type SearchIndex, type TermStats } from '../search-index.ts';
 import type { StoredIndex } from './store.ts';
 import { sourceText, type Article, type Filters } from '../../types.ts';
@@ -24,6 +25,9 @@ export class Snapshot implements SearchIndex {
     this.chunkArticle = data.chunks.map((c) => this.byId.get(c.articleId)!);
     this.dim = data.manifest.model.dim;
     this.bioRows = bioRowsOf(data.chunks);
+    // The newest saved table answers entitySpans. Spans depend on the text alone, so a table left
+    // from an older snapshot (or in use beside a snapshot built without one) is still right.
+    if (data.tags) useSentenceTags(data.tags);
     // Loaded with the index when it was saved with one; built (once) otherwise.
     this.bm25 = data.bm25 && data.bm25.lengths.length === data.chunks.length
       ? new Bm25(data.bm25)

@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import lockfile from 'proper-lockfile';
 import type { IndexData, IndexItem } from 'vectra';
 import { Float32Codec } from './float32-codec.ts';
 import type { Bm25Data } from '../../bm25.ts';
 import { UserError } from '../../errors.ts';
+import { decodeTags, encodeTags, TagFileError, type SentenceTags } from '../../sentence-tags.ts';
 import type { Article, Chunk } from '../../types.ts';
 
 /**
@@ -43,6 +43,8 @@ export interface StoredIndex {
   vectors: Float32Array;
   /** The keyword index over the chunks, saved so a load does not rebuild it. */
   bm25?: Bm25Data | null;
+  /** Entity spans of the corpus sentences (sentence-tags.ts), saved so a question tags none of them. */
+  tags?: SentenceTags | null;
 }
 
 /** What CURRENT holds: the generation, its manifest's checksum and the corpus it was built from. */
@@ -73,6 +75,7 @@ export class IndexCorruptError extends Error {
 export class IndexBusyError extends UserError {}
 
 const CURRENT = 'CURRENT';
+const TAGS = 'tags.json';
 const PENDING = 'PENDING';
 const LOCK = 'write.lock';
 const VECTORS = join('vectors', `index${new Float32Codec().extension}`);
@@ -158,6 +161,8 @@ export async function lockIndex(dir: string, waitMs = 0): Promise<IndexLock> {
   let lost: Error | null = null;
   let release: () => Promise<void>;
   try {
+    // Loaded by writers only: readers never lock.
+    const { default: lockfile } = await import('proper-lockfile');
     release = await lockfile.lock(dir, {
       lockfilePath: join(dir, LOCK),
       stale: LOCK_STALE_MS,
@@ -232,6 +237,7 @@ async function writeGeneration(dir: string, data: StoredIndex, lock: IndexLock):
     await put('bm25.json', JSON.stringify({ vocabulary: b.vocabulary, sizes: arrays.map((a) => a.length) }));
     await put('bm25.bin', Buffer.concat(arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))));
   }
+  if (data.tags) await put(TAGS, encodeTags(data.tags));
   const manifest = JSON.stringify({ ...data.manifest, version: STORE_VERSION, files });
   await writeDurable(join(genDir, 'manifest.json'), manifest);
   await syncDir(join(genDir, 'vectors'));
@@ -326,7 +332,16 @@ async function loadGeneration(dir: string, pointer: Pointer): Promise<StoredInde
     const tfs = new Uint16Array(bin.buffer.slice(bin.byteOffset + 4 * (nOff + nDocs + nLen), bin.byteOffset + bin.byteLength));
     bm25 = { vocabulary: meta.vocabulary, offsets: u32.subarray(0, nOff), docs: u32.subarray(nOff, nOff + nDocs), lengths: u32.subarray(nOff + nDocs), tfs };
   }
-  return { manifest, articles, chunks, vectors, bm25 };
+  let tags: SentenceTags | null = null;
+  if (TAGS in files) {
+    try {
+      tags = decodeTags((await read(TAGS)).toString('utf8'));
+    } catch (e) {
+      if (e instanceof TagFileError) throw damaged(TAGS, e.message);
+      throw e;
+    }
+  }
+  return { manifest, articles, chunks, vectors, bm25, tags };
 }
 
 /** Records, under the write lock, the corpus folder of a first ingest until its generation is saved. */
