@@ -87,6 +87,17 @@ describe('sentence tags saved with the index', () => {
     expect(entitySpans(long)).toContainEqual(expect.objectContaining({ type: 'date' }));
   });
 
+  it('tags at most its budget of new sentences per ingest, and keeps the ones it already has', async () => {
+    const all = corpusSentences(article).filter((t) => t.length <= MAX_TAGGED_CHARS);
+    expect(all.length).toBeGreaterThan(2);
+    const first = await tagCorpus([article], null, { budget: 2 });
+    expect(first.spans.size).toBe(2);
+    // The next ingest reuses those two and tags two more.
+    const second = await tagCorpus([article], first, { budget: 2 });
+    expect(second.spans.size).toBe(Math.min(4, new Set(all.map(sentenceKey)).size));
+    for (const [key, spans] of first.spans) expect(second.spans.get(key)).toBe(spans);
+  });
+
   it('a damaged byte in tags.json is found like in any index file, naming it and the repair', async () => {
     const dir = tmp('tags-');
     await saveIndex(dir, await sample());
