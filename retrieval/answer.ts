@@ -95,12 +95,8 @@ export async function scoreCandidates(snap: SearchIndex, q: Float32Array, questi
   const vectors = await sentenceVectors(snap, chosen, embed);
   const similarity = (c: Candidate, spans: Span[]) =>
     Math.max(-1, ...spans.map((s) => vectors.get(sentenceKey(c.chunk, s.start, s.end, c.source))!.reduce((sum, x, j) => sum + x * q[j]!, 0)));
-  // A count judged off focus by its words may still count the thing asked for, by meaning ("kids", "children").
-  for (const c of await confirmFocusByMeaning(chosen, analysis, embed)) {
-    c.features.typeMatch = 1;
-    c.features.typeMissing = 0;
-    c.features.answerContext = answerContext(weights, c.source, c.window);
-  }
+  // A count judged off focus by its words may still count the thing asked for, by meaning ("kids", "children"): its span moved.
+  for (const c of await confirmFocusByMeaning(chosen, analysis, embed)) c.features.answerContext = answerContext(weights, c.source, c.window);
   for (const c of chosen) {
     c.features.quoteCosine = similarity(c, c.window.sentences);
     // A quote that is a whole paragraph has no neighbours: neutral, as good as itself.

@@ -10,7 +10,7 @@ const SAME_THING = 0.8;
 const ENDS_COUNTED = /^(and|or|but|of|from|with|in|on|at|to|for|by|who|which|that|we|they|were|was|are|is|have|has|had|will|would|the|a|an|as|than|since|including|across|over|under)$/i;
 
 /** The words a number counts, up to three, to the next function word or punctuation: "thousands of jobs" → "jobs". */
-export function countedAfter(source: string, end: number): string {
+function countedAfter(source: string, end: number): string {
   const words = source.slice(end, end + 80).split(/[,.;:!?()“”"—–]/)[0]!.trim().split(/\s+/);
   if (words[0] === 'of') words.splice(0, words[1] === 'the' ? 2 : 1);
   const out: string[] = [];
@@ -38,8 +38,9 @@ export async function confirmFocusByMeaning(candidates: Candidate[], q: Question
     ),
   );
   if (!counts.length) return [];
-  const [asked, ...found] = await embed([q.counted, ...new Set(counts.map((n) => n.words))]);
-  const vector = new Map([...new Set(counts.map((n) => n.words))].map((w, i) => [w, found[i]!]));
+  const phrases = [...new Set(counts.map((n) => n.words))];
+  const [asked, ...found] = await embed([q.counted, ...phrases]);
+  const vector = new Map(phrases.map((w, i) => [w, found[i]!]));
   const confirmed: Candidate[] = [];
   for (const n of counts) {
     if (!n.c.window.offFocus || dot(asked!, vector.get(n.words)!) < SAME_THING) continue;
