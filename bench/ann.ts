@@ -6,7 +6,8 @@
  *  - retrieval: the whole answer for a question vector given, sentences cached (BM25, fusion,
  *    quote choice): what a user waits for beyond embedding the question; and where its time goes
  *    (graph side): dense top-50, BM25 top-50, fusion, and quote choice (everything after the first stage);
- *  - graph build time and file size (built once per index generation, off the main thread);
+ *  - graph build time and file size (built once per index generation, off the main thread; here on every
+ *    core, where the bot uses one);
  *  - the peer: vectra's own LocalIndex.queryItems (the stock way to search the named store), top 10
  *    over the same vectors, read through our codec from the saved index;
  *  - with --orama, Orama's hybrid search (a popular TypeScript search library: full text + vector)
