@@ -73,14 +73,15 @@ export class AnnIndex {
   /**
    * Builds the graph in a worker thread (the event loop keeps answering) and saves it at `path`.
    * `background`: the build does not keep the process alive (a one-shot CLI question exits when answered).
+   * `threads`: USearch's insertion threads; one by default, so a bot building its graph keeps a core for answering.
    */
-  static async build(vectors: Float32Array, dim: number, path: string, background = false): Promise<AnnIndex> {
+  static async build(vectors: Float32Array, dim: number, path: string, background = false, threads = 1): Promise<AnnIndex> {
     lib();
     mkdirSync(dirname(path), { recursive: true });
     const copy = new Float32Array(vectors);
     await new Promise<void>((resolve, reject) => {
       // Plain JavaScript, evaluated: a worker gets no TypeScript loader under every runner (vitest, tsx, node).
-      const w = new Worker(BUILD_WORKER, { eval: true, workerData: { vectors: copy, dim, path, config: config(dim), module: USEARCH }, transferList: [copy.buffer as ArrayBuffer] });
+      const w = new Worker(BUILD_WORKER, { eval: true, workerData: { vectors: copy, dim, path, config: config(dim), module: USEARCH, threads }, transferList: [copy.buffer as ArrayBuffer] });
       if (background) w.unref();
       w.once('message', () => resolve());
       w.once('error', reject);
@@ -98,13 +99,13 @@ const BUILD_WORKER = `
 const { workerData, parentPort } = require('node:worker_threads');
 const { readFileSync, renameSync, writeFileSync } = require('node:fs');
 const { createHash } = require('node:crypto');
-const { vectors, dim, path, config, module } = workerData;
+const { vectors, dim, path, config, module, threads } = workerData;
 const usearch = require(module);
 const rows = vectors.length / dim;
 const index = new usearch.Index(config);
 const keys = new BigUint64Array(rows);
 for (let i = 0; i < rows; i++) keys[i] = BigInt(i);
-index.add(keys, vectors, 1);
+index.add(keys, vectors, threads);
 const tmp = path + '.' + process.pid + '.' + Date.now() + '.tmp';
 index.save(tmp);
 const hash = createHash('sha256').update(readFileSync(tmp)).digest('hex');
