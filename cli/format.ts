@@ -1,6 +1,6 @@
 import type { ArticleListing, SourceMatch } from '../retrieval/engine.ts';
 import type { Summary } from '../retrieval/summary.ts';
-import { citation, type Answer, type Passage } from '../retrieval/types.ts';
+import { citation, PART_LABELS, type Answer, type Passage } from '../retrieval/types.ts';
 
 export function passageToJson(p: Passage) {
   const { id, title, author, source, date } = p.article;
@@ -21,8 +21,8 @@ export function answerToJson(a: Answer) {
 /** Wraps a quote in quotation marks unless it already opens with one. */
 const quoted = (s: string) => (/^[“"‘]/.test(s) ? s : `“${s}”`);
 
-/** "paragraph 4 (Section)", or "about the author" for a quote from the writer's bio. */
-const where = (p: Passage) => (p.kind === 'author' ? 'about the author' : `paragraph ${p.paragraph}${p.section ? ` (${p.section})` : ''}`);
+/** "paragraph 4 (Section)", or "about the author", "standfirst", "photo caption" for a quote from outside the body. */
+const where = (p: Passage) => (p.kind !== 'body' ? PART_LABELS[p.kind].toLowerCase() : `paragraph ${p.paragraph}${p.section ? ` (${p.section})` : ''}`);
 
 /** The words of the quote that carry the answer, or null when there are none (or the offsets are off). */
 function answerText(p: Passage): string | null {
@@ -60,7 +60,7 @@ export function formatSummary(s: Summary): string {
 
 export function formatSources(query: string, matches: SourceMatch[]): string {
   if (!matches.length) return `No article covers "${query}".`;
-  return matches.map((m, i) => `${i + 1}. ${citation(m.article)}\n   ${quoted(m.passage.quote)} (${m.passage.kind === 'author' ? 'about the author' : `¶${m.passage.paragraph}`})`).join('\n');
+  return matches.map((m, i) => `${i + 1}. ${citation(m.article)}\n   ${quoted(m.passage.quote)} (${m.passage.kind !== 'body' ? PART_LABELS[m.passage.kind].toLowerCase() : `¶${m.passage.paragraph}`})`).join('\n');
 }
 
 export function formatArticles(list: ArticleListing[]): string {

@@ -93,10 +93,10 @@ export function renderAnswer(a: Answer, key: string, page: number, view?: Answer
     new ButtonBuilder().setCustomId(customId('ask', 'page', key, p0 - 1)).setLabel('Previous').setStyle(ButtonStyle.Secondary).setDisabled(p0 === 0),
     new ButtonBuilder().setCustomId(customId('ask', 'page', key, p0 + 1)).setLabel('More passages').setStyle(ButtonStyle.Primary).setDisabled(p0 >= pages - 1),
   );
-  // A quote from the author's bio has no paragraph to show.
+  // A quote from outside the body (bio, byline, standfirst, caption) has no paragraph to show.
   const paraButtons = items.flatMap((p, k) => {
     const n = p0 * PAGE_SIZE + k + 1;
-    return p.kind === 'author' ? [] : [new ButtonBuilder().setCustomId(customId('ask', 'para', key, n - 1)).setLabel(`Full paragraph ${n}`).setStyle(ButtonStyle.Secondary)];
+    return p.kind !== 'body' ? [] : [new ButtonBuilder().setCustomId(customId('ask', 'para', key, n - 1)).setLabel(`Full paragraph ${n}`).setStyle(ButtonStyle.Secondary)];
   });
   const rows = [nav];
   if (paraButtons.length) rows.push(new ActionRowBuilder<ButtonBuilder>().addComponents(paraButtons));
@@ -253,15 +253,16 @@ export const ask: SlashCommand = {
       return;
     }
     const passage = answer.passages[index];
-    if (passage && (passage.kind === 'author' || passage.paragraph < 1)) {
-      // A bio quote: show the bio it comes from.
-      const notes = ctx.engine.article(passage.article.id)?.notes ?? [];
+    if (passage && (passage.kind !== 'body' || passage.paragraph < 1)) {
+      // A quote from outside the body (an older answer's button): show the bio or note it comes from.
+      const art = ctx.engine.article(passage.article.id);
+      const notes = art ? [...art.notes, art.standfirst ?? ''] : [];
       const bio = notes.find((n) => n.slice(passage.start, passage.end) === passage.quote) ?? notes.find((n) => n.includes(passage.quote));
       if (!bio) {
         await replyReliably(i, { content: 'That quote is from the author’s bio, which is no longer in the index.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }, ctx.log);
         return;
       }
-      await replyReliably(i, { embeds: [paragraphEmbed(bio, passage.quote, citation(passage.article), 'About the author', 'the author’s bio, verbatim')], flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }, ctx.log);
+      await replyReliably(i, { embeds: [paragraphEmbed(bio, passage.quote, citation(passage.article), location(passage), passage.kind === 'author' ? 'the author’s bio, verbatim' : 'verbatim')], flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }, ctx.log);
       return;
     }
     const para = passage && ctx.engine.paragraph(passage.article.id, passage.paragraph);

@@ -1,6 +1,6 @@
 import { SlashCommandBuilder, type APIEmbed } from 'discord.js';
 import { UserError } from '../retrieval/errors.ts';
-import type { Article } from '../retrieval/types.ts';
+import { PART_LABELS, type Article } from '../retrieval/types.ts';
 import { respondWithArticles } from '../discord/article-option.ts';
 import { deferReliably, deliver } from '../discord/deliver.ts';
 import { fitEmbed, LIMITS } from '../discord/limits.ts';
@@ -35,7 +35,7 @@ async function topicList(work: AnswerWork, query: string, total: number): Promis
   const matches = await work.sources(query, 8);
   const title = safeText(`Sources for “${query}”`, LIMITS.embedTitle).text;
   if (!matches.length) return fitEmbed({ title, color: COLOR, description: 'No article in the corpus covers this reliably.' }, total);
-  const lines = matches.map((m, k) => `**${k + 1}. ${safeText(citation(m.article), 400).text}**\n${blockQuote(safeText(m.passage.quote, 300).text)} *(${m.passage.kind === 'author' ? 'about the author' : `¶${m.passage.paragraph}`})*`);
+  const lines = matches.map((m, k) => `**${k + 1}. ${safeText(citation(m.article), 400).text}**\n${blockQuote(safeText(m.passage.quote, 300).text)} *(${m.passage.kind !== 'body' ? PART_LABELS[m.passage.kind].toLowerCase() : `¶${m.passage.paragraph}`})*`);
   return fitEmbed({ title, color: COLOR, description: lines.join('\n\n'), footer: { text: `${matches.length} article${matches.length === 1 ? '' : 's'}, best first` } }, total);
 }
 

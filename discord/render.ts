@@ -1,4 +1,4 @@
-import { citation as baseCitation, type ArticleMeta, type Passage } from '../retrieval/types.ts';
+import { citation as baseCitation, PART_LABELS, type ArticleMeta, type Passage } from '../retrieval/types.ts';
 import { clipPoint } from './limits.ts';
 
 /** "Title — Author · Source · 2024-05-24": the engine's citation with Discord's separator. */
@@ -7,9 +7,9 @@ export const citation = (a: ArticleMeta): string => baseCitation(a, ' · ');
 /** An article URL an embed may link to; Discord rejects the whole message for anything else. */
 export const embedUrl = (url: string | null | undefined): string | undefined => (url && /^https?:\/\/\S+$/.test(url) ? url : undefined);
 
-/** Where a passage sits: "¶4 · Israel’s defeat", or "About the author" for a quote from the writer's bio. */
+/** Where a passage sits: "¶4 · Israel’s defeat", or "About the author", "Standfirst", "Photo caption" for a quote from outside the body. */
 export function location(p: Pick<Passage, 'paragraph' | 'section' | 'kind'>): string {
-  if (p.kind === 'author') return 'About the author';
+  if (p.kind !== 'body') return PART_LABELS[p.kind];
   return p.section ? `¶${p.paragraph} · ${p.section}` : `¶${p.paragraph}`;
 }
 

@@ -6,7 +6,8 @@ import { QueryTerms } from './quotes.ts';
 import type { SearchIndex } from './stores/search-index.ts';
 import { terms } from './text.ts';
 import type { Span } from './text.ts';
-import { metaOf, type Article, type Chunk, type Filters, type Passage } from './types.ts';
+import { partOf } from './parts.ts';
+import { metaOf, PART_LABELS, type Article, type Chunk, type Filters, type Passage, type PassageKind } from './types.ts';
 
 export interface AskOptions {
   filters?: Filters;
@@ -24,6 +25,8 @@ export type EmbedFn = (texts: string[]) => Promise<Float32Array[]>;
 export interface Candidate {
   article: Article;
   chunk: Chunk;
+  /** The part of the article the quote comes from. */
+  kind: PassageKind;
   source: string;
   window: Window;
   features: Features;
@@ -64,7 +67,7 @@ export async function scoreCandidates(snap: SearchIndex, q: Float32Array, questi
       h.row,
       windows.map((window) => {
         const features = featuresOf({ q: analysis, weights, article, chunk, source, window, chunkCosine: h.dense, quoteCosine: null, neighbourCosine: null, fused: h.fused });
-        return { article, chunk, source, window, features, p: 0 };
+        return { article, chunk, kind: partOf(article, chunk), source, window, features, p: 0 };
       }),
     );
   }
@@ -72,12 +75,19 @@ export async function scoreCandidates(snap: SearchIndex, q: Float32Array, questi
     withGaps(cs.map((c) => c.features));
     for (const c of cs) c.p = probability(cal, c.features);
     // Too few questions about writers to fit on: their bios are put level with the best quote, and first;
-    // "who wrote…" is answered by the byline of the article the question is about, before any bio.
+    // "who wrote…" is answered by the byline of the article the question is about, before any bio, and
+    // "where was it first published?" by its source. When the question names the piece (its title shares
+    // the question's words), the writer's bio, byline or source is its answer, however weak the body's quotes.
+    const bestP = Math.max(0, ...cs.map((c) => c.p));
+    const lift = (c: Candidate, p: number) => Math.max(p, c.features.titleCoverage > 0 ? cal.threshold : 0);
     if (analysis.aboutAuthor) {
-      const bestP = Math.max(0, ...cs.map((c) => c.p));
-      for (const c of cs) if (c.chunk.note !== undefined) c.p = Math.max(c.p, bestP + 1e-6);
-      const lead = analysis.expects === 'person' ? cs.find((c) => c.chunk.note === undefined && c.article.author) : undefined;
-      if (lead) cs.push(bylineOf(lead, bestP + 2e-6));
+      for (const c of cs) if (c.kind === 'author') c.p = lift(c, Math.max(c.p, bestP + 1e-6));
+      const lead = analysis.expects === 'person' ? cs.find((c) => c.kind === 'body' && c.article.author) : undefined;
+      if (lead) cs.push(creditOf(lead, 'author', lift(lead, bestP + 2e-6)));
+    }
+    if (analysis.aboutSource) {
+      const lead = cs.find((c) => c.kind === 'body' && c.article.source);
+      if (lead) cs.push(creditOf(lead, 'source', lift(lead, bestP + 2e-6)));
     }
     return cs.sort((a, b) => b.p - a.p);
   };
@@ -90,7 +100,7 @@ export async function scoreCandidates(snap: SearchIndex, q: Float32Array, questi
   const depth = Math.max(SENTENCE_CHUNKS, Math.min(opts.limit ?? 5, 25));
   const ranked = [...hits].sort((a, b) => rank.get(b.row)! - rank.get(a.row)!);
   // Bios brought in for a question about the writer always get their sentences weighed.
-  const top = [...ranked.slice(0, depth), ...ranked.slice(depth).filter((h) => analysis.aboutAuthor && snap.chunks[h.row]!.note !== undefined)];
+  const top = [...ranked.slice(0, depth), ...ranked.slice(depth).filter((h) => analysis.aboutAuthor && byRow.get(h.row)![0]?.kind === 'author')];
   const chosen = top.flatMap((h) => byRow.get(h.row)!);
   const vectors = await sentenceVectors(snap, chosen, embed);
   const similarity = (c: Candidate, spans: Span[]) =>
@@ -105,14 +115,16 @@ export async function scoreCandidates(snap: SearchIndex, q: Float32Array, questi
   return finish(chosen);
 }
 
-/** The article's byline as a candidate quote: its source is the author field we cite. */
-function bylineOf(lead: Candidate, p: number): Candidate {
+/** The article's byline (or its source) as a candidate quote: its text is the author (or source) field we cite. */
+function creditOf(lead: Candidate, kind: 'author' | 'source', p: number): Candidate {
   const { article } = lead;
-  const source = article.author!;
+  const source = (kind === 'author' ? article.author : article.source)!;
   const span = { start: 0, end: source.length };
+  const section = kind === 'author' ? 'Byline' : 'Source';
   return {
     article,
-    chunk: { id: `${article.id}#byline`, articleId: article.id, paragraph: -1, section: 'Byline', ...span, note: -1 },
+    chunk: { id: `${article.id}#${section.toLowerCase()}`, articleId: article.id, paragraph: -1, section, ...span, note: -1 },
+    kind,
     source,
     window: { ...span, sentences: [span], neighbours: [], answer: span, offFocus: false },
     features: lead.features,
@@ -150,17 +162,17 @@ async function sentenceVectors(snap: SearchIndex, candidates: Candidate[], embed
 }
 
 function toPassage(c: Candidate): Passage {
-  const note = c.chunk.note !== undefined;
+  const note = c.kind !== 'body';
   // A count of something else is not bolded as the answer.
   const a = c.window.offFocus ? null : c.window.answer;
   return {
     quote: c.source.slice(c.window.start, c.window.end),
     score: Math.round(c.p * 1000) / 1000,
     paragraph: note ? 0 : c.chunk.paragraph + 1,
-    section: note ? (c.chunk.section ?? 'About the author') : c.chunk.section,
+    section: c.kind === 'body' ? c.chunk.section : (c.chunk.section ?? PART_LABELS[c.kind]),
     start: c.window.start,
     end: c.window.end,
-    kind: note ? 'author' : 'body',
+    kind: c.kind,
     answer: a ? { start: a.start - c.window.start, end: a.end - c.window.start } : null,
     article: metaOf(c.article),
   };

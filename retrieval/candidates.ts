@@ -1,4 +1,5 @@
 import { entitySpans, fit, type AnswerType } from './entities.ts';
+import { partOf } from './parts.ts';
 import type { QuestionAnalysis } from './question.ts';
 import type { QueryTerms } from './quotes.ts';
 import { sentenceSpans, terms, type Span } from './text.ts';
@@ -135,7 +136,7 @@ export const FEATURE_DEFINITIONS: Record<keyof Features, string> = {
   titleCoverage: "share of the question's IDF-weighted terms found in the title",
   typeMatch: '1 when the question expects an answer type (person, date, number, place…) and the quote holds one not made of question words',
   typeMissing: '1 when the question expects an answer type and the quote holds none',
-  authorNote: '+1 for a quote from an author bio when the question is about the writer, -1 when it is not, 0 for body text',
+  authorNote: '+1 for a quote from an author bio when the question is about the writer (from a photo caption: about a photo), -1 when it is not, 0 for body text and the standfirst',
   quoteLength: 'log(1 + words in the quote) / 5',
   fused: "the chunk's first-stage hybrid score (BM25 and cosine, each normalised by the question's best)",
   answerContext: "share of the question's IDF-weighted terms within 8 words of the answer span (0 without one): answers sit next to what was asked",
@@ -160,7 +161,7 @@ export function featuresOf(args: {
   const { q, weights, article, chunk, source, window } = args;
   const quote = source.slice(window.start, window.end);
   const typed = q.expects !== null;
-  const isNote = chunk.note !== undefined;
+  const part = partOf(article, chunk);
   return {
     chunkCosine: args.chunkCosine,
     quoteCosine: args.quoteCosine ?? args.chunkCosine,
@@ -168,9 +169,11 @@ export function featuresOf(args: {
     quoteCoverage: weights.coverage(quote),
     contextCoverage: weights.coverage(`${article.title} ${source.slice(chunk.start, chunk.end)}`),
     titleCoverage: weights.coverage(article.title),
-    typeMatch: typed && window.answer ? 1 : 0,
-    typeMissing: typed && !window.answer ? 1 : 0,
-    authorNote: isNote ? (q.aboutAuthor ? 1 : -1) : 0,
+    // A date where a time of day was asked ("Thursday" for "at what time…?") is no answer; a count of something else may be a paraphrase, so it still is.
+    typeMatch: typed && window.answer && !(q.timeOfDay && window.offFocus) ? 1 : 0,
+    typeMissing: typed && (!window.answer || (q.timeOfDay && window.offFocus)) ? 1 : 0,
+    // A bio answers questions about the writer, a caption questions about a photo; the standfirst is the writer's own summary, as good as body text.
+    authorNote: part === 'author' ? (q.aboutAuthor ? 1 : -1) : part === 'caption' ? (q.aboutPhoto ? 1 : -1) : 0,
     quoteLength: Math.log(1 + wordCount(quote)) / 5,
     fused: args.fused,
     answerContext: answerContext(weights, source, window),

@@ -1,4 +1,4 @@
-import { isBio } from './parse-digest.ts';
+import { isBio, isCaption } from './parse-digest.ts';
 import { sentenceSpans, type Span } from './text.ts';
 import type { Article, Chunk } from './types.ts';
 
@@ -161,10 +161,12 @@ export function* chunkSteps(article: Article, opts: ChunkOptions): Generator<num
       yield piece.end;
     }
   }
-  // A writer's bio is answerable ("who is the author?") but never body text: it gets chunks of its own.
-  for (const [n, note] of article.notes.entries()) {
-    if (!isBio(note, article.author)) continue;
-    for (const span of count(note) <= max ? [{ start: 0, end: note.length }] : splitLong(note, { start: 0, end: note.length }, max, count, overhead)) {
+  // A writer's bio, a photo caption and the standfirst are answerable ("who is the author?", "who took the
+  // photo?") but never body text: each gets chunks of its own, its `note` index naming the text it is cut from.
+  const outside = article.notes.flatMap((note, n) => (isBio(note, article.author) || isCaption(note) ? [{ n, text: note }] : []));
+  if (article.standfirst) outside.push({ n: article.notes.length, text: article.standfirst });
+  for (const { n, text: part } of outside) {
+    for (const span of count(part) <= max ? [{ start: 0, end: part.length }] : splitLong(part, { start: 0, end: part.length }, max, count, overhead)) {
       chunks.push({ id: `${article.id}#${chunks.length}`, articleId: article.id, paragraph: -1, section: null, start: span.start, end: span.end, note: n });
     }
     yield text.length;

@@ -33,6 +33,11 @@ function nameLike(s: string): string | null {
   return name;
 }
 
+/** A photo caption or its credit line ("… Photo: Jane Doe / Agency"). */
+export function isCaption(s: string): boolean {
+  return CAPTION.test(s);
+}
+
 export function isBio(s: string, author: string | null): boolean {
   if (!author) return false;
   const surname = author.split(/\s+/).pop()!.toLowerCase();
@@ -107,7 +112,7 @@ export function parseDigest(raw: string, fallbackTitle: string): ArticleDraft[] 
       i--;
       continue;
     }
-    if (CAPTION.test(text) || (c.inHeader && DATELINE_END.test(text))) {
+    if (isCaption(text) || (c.inHeader && DATELINE_END.test(text))) {
       c.notes.push(text);
       continue;
     }

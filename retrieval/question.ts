@@ -17,6 +17,10 @@ export interface QuestionAnalysis {
   counted: string;
   /** The question asks for a time of day ("at what time", "what time of day"), not a calendar date. */
   timeOfDay: boolean;
+  /** The question is about a photo ("who took the picture…"): captions answer it. */
+  aboutPhoto: boolean;
+  /** The question asks where a piece was (first) published: its source answers it. */
+  aboutSource: boolean;
 }
 
 // Counted nouns that any count of people or things answers: "how many people were hurt?" is answered by "49 Palestinians".
@@ -38,6 +42,10 @@ const HEADS: [AnswerType, string[]][] = [
 const ATTRIBUTION =
   /\b(according to|per|in) (the|this|that) (author|writer|columnist)s?\b|\b(author|writer|columnist)s?'?s? (telling|view|opinion|words|account|argument)\b|\b(author|writer|columnist)s?'?s? (say|says|said|think|thinks|thought|expects?|argues?|argued|claims?|claimed|believes?|mentions?|mentioned|points?|pointed|lists?|listed|describes?|described|calls?|called|cites?|cited|suggests?|suggested|predicts?|predicted|sees?|saw|considers?|considered|writes?|wrote|warns?|warned|notes?|noted|blames?|blamed|accuses?|accused|compares?|compared|expects?|hopes?|fears?)\b/;
 
+// "Where was the piece first published?", "which site ran it?": asked of the piece, answered by its source.
+const PUBLISHED =
+  /\b(first|originally|initially) (published|appeared|ran|run|posted|printed|came out)\b|\b(who|which \w+|what \w+) (published|ran|carried|printed|posted) (it|this|that|the (piece|article|story|column|report|op-ed))\b|\bwhere (was|is|did) (it|this|that|the (piece|article|story|column|report|op-ed)) (published|from|appear|run|come from)\b|\b(source|courtesy) of (the|this|that) (piece|article|story|column|report)\b/;
+
 /** What the question asks for, from its question word and the noun after it. */
 export function analyzeQuestion(question: string): QuestionAnalysis {
   const lower = question.toLowerCase().replace(/[’‘]/g, "'");
@@ -47,7 +55,9 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const strictPerson = expects === 'person' && (wh === 'which' || wh === 'what' || /\bwho(?:'s| is| was| are| were) the\b/.test(lower));
   const timeOfDay = expects === 'date' && /\b(what|which) (time|hour)\b|\btime of (the )?day\b/.test(lower);
   const counted = countedWords(expects, lower);
-  return { expects, aboutAuthor, strictPerson, terms: new Set(terms(question)), counts: new Set(terms(counted)), counted, timeOfDay };
+  const aboutPhoto = /\b(photos?|photographs?|photographer|pictures?|pictured|images?|captions?)\b/.test(lower);
+  const aboutSource = PUBLISHED.test(lower);
+  return { expects, aboutAuthor, strictPerson, terms: new Set(terms(question)), counts: new Set(terms(counted)), counted, timeOfDay, aboutPhoto, aboutSource };
 }
 
 /** The words after "how many"/"how much", up to three, before the verb: the thing counted ("how many of the dead…" and "how many survived" do not say). */
@@ -69,7 +79,7 @@ function expectedType(question: string, lower: string): AnswerType | null {
   const rest = lower.slice(first.index);
   switch (first[1]) {
     case 'how':
-      if (/^how (long|many years|many days|many months|many weeks)\b/.test(rest)) return 'duration';
+      if (/^how (long|many years|many days|many months|many weeks|far into|far along|far in)\b/.test(rest)) return 'duration';
       if (/^how old\b/.test(rest)) return 'age';
       if (/^how (many|much|big|large|high|far)\b/.test(rest)) return 'number';
       return /\bwhen\b/.test(rest) ? 'date' : null;

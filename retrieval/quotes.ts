@@ -11,12 +11,21 @@ export class QueryTerms {
     this.total = [...this.weights.values()].reduce((a, b) => a + b, 0);
   }
 
-  /** Share of the question's term weight that `text` contains (0..1). */
+  /** Share of the question's term weight that `text` contains (0..1); a term also matches its kin (see `akin`). */
   coverage(text: string): number {
     if (!this.total) return 0;
     const present = new Set(terms(text));
     let got = 0;
-    for (const [t, w] of this.weights) if (present.has(t)) got += w;
+    for (const [t, w] of this.weights) if (present.has(t) || [...present].some((u) => akin(t, u))) got += w;
     return got / this.total;
   }
+}
+
+/**
+ * Stems of one word family the stemmer leaves apart, one a prefix of the other: "parliamentari" and
+ * "parliament", "russian" and "russia", "palestin" and "palestinian". Short stems and numbers never match this way.
+ */
+export function akin(a: string, b: string): boolean {
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  return short.length >= 5 && short !== long && long.startsWith(short) && !/\d/.test(short);
 }

@@ -41,14 +41,15 @@ export interface Chunk {
   section: string | null;
   start: number;
   end: number;
-  /** Set for a chunk of an author bio: offsets are into `notes[note]`, not the body (-1: the byline, `author`). */
+  /** Set for a chunk outside the body: offsets are into `notes[note]` (a bio or a photo caption), the standfirst when `note` is `notes.length`, or the byline (`author`) when -1. */
   note?: number;
 }
 
-/** The text a chunk's offsets index into: the body, or the author bio it was cut from. */
+/** The text a chunk's offsets index into: the body, the byline, the note it was cut from, or the standfirst (just past the notes). */
 export function sourceText(article: Article, chunk: { note?: number }): string {
   if (chunk.note === undefined) return article.text;
-  return chunk.note < 0 ? (article.author ?? '') : article.notes[chunk.note]!;
+  if (chunk.note < 0) return article.author ?? '';
+  return chunk.note < article.notes.length ? article.notes[chunk.note]! : (article.standfirst ?? '');
 }
 
 export interface Filters {
@@ -61,16 +62,25 @@ export interface Filters {
   articles?: string[];
 }
 
+export type PassageKind = 'body' | 'author' | 'standfirst' | 'caption' | 'source';
+
+/** How a quote from outside the body is cited. */
+export const PART_LABELS: Record<Exclude<PassageKind, 'body'>, string> = { author: 'About the author', standfirst: 'Standfirst', caption: 'Photo caption', source: 'Source' };
+
 export interface Passage {
   quote: string;
   score: number;
-  /** 1-based paragraph number within the article body; 0 for a quote from the author's bio. */
+  /** 1-based paragraph number within the article body; 0 for a quote from outside the body (bio, byline, standfirst, caption). */
   paragraph: number;
   section: string | null;
   start: number;
   end: number;
-  /** `body`: a quote from the article; `author`: the writer's bio (offsets into it) or, with section 'Byline', the author field itself. */
-  kind: 'body' | 'author';
+  /**
+   * `body`: a quote from the article; `author`: the writer's bio (offsets into it) or, with section 'Byline', the author field
+   * itself; `standfirst`: the summary line under the headline; `caption`: a photo caption with its credit (offsets into them);
+   * `source`: the publication the piece is credited to, the source field itself.
+   */
+  kind: PassageKind;
   /** Offsets into `quote` of the words that carry the kind of answer asked for (a date, a name, a number). */
   answer: { start: number; end: number } | null;
   article: ArticleMeta;

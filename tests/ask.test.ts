@@ -17,10 +17,12 @@ describe('ask on the seed corpus (default model)', async () => {
     for (const [i, p] of a.passages.entries()) {
       const art = engine.article(p.article.id)!;
       if (p.answer) expect(p.answer.end).toBeLessThanOrEqual(p.quote.length);
-      if (p.kind === 'author') {
-        // A bio quote is cited as such and is exactly a substring of one of the article's notes.
+      if (p.kind !== 'body') {
+        // A quote from outside the body is cited as such and is exactly a substring of its own text: the byline, the source line, a note (bio or caption), the standfirst.
         expect(p.paragraph).toBe(0);
         if (p.section === 'Byline') expect(p.quote).toBe(art.author);
+        else if (p.kind === 'source') expect(p.quote).toBe(art.source);
+        else if (p.kind === 'standfirst') expect(art.standfirst!.slice(p.start, p.end)).toBe(p.quote);
         else expect(art.notes.some((n) => n.slice(p.start, p.end) === p.quote)).toBe(true);
         continue;
       }
@@ -51,6 +53,11 @@ describe('ask on the seed corpus (default model)', async () => {
         asked++;
         checkQuotes(a);
         if (a.answered && a.passages.slice(0, 5).some((p) => p.article.id === art.id)) answered++;
+      }
+      // Words of the standfirst, a caption or a bio: their quotes are cited from those texts.
+      for (const text of [art.standfirst ?? '', ...art.notes]) {
+        const w = words(text).filter((x) => x.length > 3);
+        if (w.length) checkQuotes(await engine.ask(Array.from({ length: 6 }, () => w[Math.floor(rand() * w.length)]).join(' ')));
       }
     }
     // Words lifted from a paragraph should usually lead back to its article.

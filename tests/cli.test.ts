@@ -25,8 +25,8 @@ function expectPassageShape(p: any) {
   expect(Object.keys(p.article).sort()).toEqual(['author', 'date', 'id', 'source', 'title']);
   expect(typeof p.quote).toBe('string');
   expect(Number.isInteger(p.paragraph)).toBe(true);
-  expect(['body', 'author']).toContain(p.kind);
-  expect(p.paragraph === 0).toBe(p.kind === 'author');
+  expect(['body', 'author', 'standfirst', 'caption', 'source']).toContain(p.kind);
+  expect(p.paragraph === 0).toBe(p.kind !== 'body');
   if (p.answer !== null) {
     expect(Object.keys(p.answer).sort()).toEqual(['end', 'start']);
     expect(0 <= p.answer.start && p.answer.start < p.answer.end && p.answer.end <= p.quote.length).toBe(true);

@@ -7,6 +7,8 @@ import { answerSpan } from '../retrieval/candidates.ts';
 import { entitySpans, satisfies, type AnswerType } from '../retrieval/entities.ts';
 import { Engine } from '../retrieval/engine.ts';
 import { analyzeQuestion } from '../retrieval/question.ts';
+import { akin, QueryTerms } from '../retrieval/quotes.ts';
+import { terms } from '../retrieval/text.ts';
 import type { Passage } from '../retrieval/types.ts';
 import { openSeedEngine, seedSettings } from './helpers/seed.ts';
 
@@ -91,6 +93,18 @@ describe('the words that answer, inside a quote', () => {
   });
 });
 
+describe('question words found in a quote', () => {
+  const weights = (question: string) => new QueryTerms(terms(question), { size: 10, idf: () => 1 });
+
+  it('counts a word of the same family that the stemmer leaves apart, never a short stem or a number', () => {
+    expect(weights('When are the parliamentary elections?').coverage('after the elections to the Parliament')).toBe(1);
+    expect(weights('What did the Russian envoy say?').coverage('Russia said nothing')).toBe(0.5);
+    expect(akin('isra', 'israel')).toBe(false);
+    expect(akin('20245', '2024')).toBe(false);
+    expect(weights('When did the strike end?').coverage('the strikers went home')).toBe(0.5);
+  });
+});
+
 describe('answer quality on paraphrased questions (invented corpus, default model)', async () => {
   const indexDir = mkdtempSync(join(tmpdir(), 'quality-index-'));
   afterAll(() => rmSync(indexDir, { recursive: true, force: true }));
@@ -113,6 +127,12 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
     expect(analyzeQuestion('Why did the strike end, according to the writer?').aboutAuthor).toBe(false);
     expect(analyzeQuestion('Which minister made the claim?').strictPerson).toBe(true);
     expect(analyzeQuestion('Who called off the strike?').strictPerson).toBe(false);
+    expect(analyzeQuestion('How far into the strike are the dockers?').expects).toBe('duration');
+    expect(analyzeQuestion('Who took the photo of the picket?').aboutPhoto).toBe(true);
+    expect(analyzeQuestion('Who took over the port?').aboutPhoto).toBe(false);
+    expect(analyzeQuestion('Where was the piece on the port first published?').aboutSource).toBe(true);
+    expect(analyzeQuestion('Which site ran the article?').aboutSource).toBe(true);
+    expect(analyzeQuestion('Where was the accord published?').aboutSource).toBe(false);
   });
 
   it('answers a paraphrase that shares no verb with the text, quoting the sentence with the dates in bold', async () => {
@@ -170,8 +190,8 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
 
   it('does not bold a count of something else as the answer, and knows a synonym of the thing counted by meaning', async () => {
     const bolded = (p: Passage) => (p.answer ? p.quote.slice(p.answer.start, p.answer.end) : null);
-    // The article counts jobs (800), never pickets.
-    const other = await engine.ask('How many pickets could the dockers lose?');
+    // The article counts jobs (800), never cranes.
+    const other = await engine.ask('How many cranes could the dockers lose?');
     const shown = [...other.passages, ...other.related];
     expect(shown[0]?.article.title).toBe('Dock Workers Halt the Port of Rotterdam');
     const jobs = shown.find((p) => p.quote.includes('800 jobs'));
@@ -188,6 +208,50 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
     const a = await engine.ask('Who wrote the story about the dockers in Rotterdam?');
     expect(a.answered).toBe(true);
     expect(a.passages[0]).toMatchObject({ kind: 'author', section: 'Byline', quote: 'Anna Visser', article: { title: 'Dock Workers Halt the Port of Rotterdam' } });
+  });
+
+  it('answers from the standfirst, a photo caption and the source line, each cited as what it is', async () => {
+    const standfirst = await engine.ask('How far into the ferry dispute are we?');
+    expect(standfirst.answered).toBe(true);
+    const sf = standfirst.passages.slice(0, 3).find((p) => p.kind === 'standfirst');
+    expect(sf).toMatchObject({ paragraph: 0, section: 'Standfirst', article: { title: 'Ferry Crews Vote to Strike Over Night Shifts' } });
+    const ferry = engine.article(sf!.article.id)!;
+    expect(ferry.standfirst!.slice(sf!.start, sf!.end)).toBe(sf!.quote);
+    expect(ferry.text.includes(sf!.quote)).toBe(false);
+
+    const photo = await engine.ask('Who took the picture of the ferry picket?');
+    expect(photo.answered).toBe(true);
+    const caption = photo.passages[0]!;
+    expect(caption).toMatchObject({ kind: 'caption', paragraph: 0, section: 'Photo caption' });
+    expect(ferry.notes.some((n) => n.slice(caption.start, caption.end) === caption.quote)).toBe(true);
+    expect(caption.quote.slice(caption.answer!.start, caption.answer!.end)).toBe('Pieter Janssen');
+
+    const source = await engine.ask('Where was the ferry strike piece first published?');
+    expect(source.answered).toBe(true);
+    expect(source.passages[0]).toMatchObject({ kind: 'source', section: 'Source', quote: 'Coastal Review', article: { title: 'Ferry Crews Vote to Strike Over Night Shifts' } });
+  });
+
+  it('keeps captions out of answers unless the question is about a photo', async () => {
+    const cs = await engine.candidates('Where do the deckhands picket?');
+    const caption = cs.find((c) => c.kind === 'caption');
+    expect(caption?.features.authorNote).toBe(-1);
+    const asked = (await engine.candidates('Where was the photo of the deckhands taken?')).find((c) => c.kind === 'caption');
+    expect(asked?.features.authorNote).toBe(1);
+  });
+
+  it("answers a question about the writer of a piece it names with the writer's bio, however little the body says", async () => {
+    const a = await engine.ask('What does the person who wrote the ferry crews piece do for a living?');
+    expect(a.answered).toBe(true);
+    expect(a.passages[0]).toMatchObject({ kind: 'author', article: { title: 'Ferry Crews Vote to Strike Over Night Shifts' } });
+    expect(a.passages[0]!.quote).toContain('maritime correspondent');
+  });
+
+  it('takes a date for no answer when a time of day is asked for', async () => {
+    const quote = (c: { source: string; window: { start: number; end: number } }) => c.source.slice(c.window.start, c.window.end);
+    const timed = (await engine.candidates('At what time of day does the cup final kick off?')).find((c) => quote(c).startsWith('City will face United'))!;
+    const dated = (await engine.candidates('On what day is the cup final?')).find((c) => quote(c).startsWith('City will face United'))!;
+    expect(dated.features.typeMatch).toBe(1);
+    expect(timed.features).toMatchObject({ typeMatch: 0, typeMissing: 1 });
   });
 
   it('refuses a far-off question with no related reading', async () => {

@@ -194,6 +194,19 @@ describe('/ask replies', () => {
     expect(only).toHaveLength(1);
   });
 
+  it('cite a standfirst, a caption and a source line as what they are, with no Full paragraph button for them', () => {
+    const sf = passage('Three weeks in, the operator has not moved.', 'Three weeks', { kind: 'standfirst', paragraph: 0, section: 'Standfirst', start: 0, end: 43 });
+    const cap = passage('Deckhands picket the quay. Photo: Jane Roe', 'Jane Roe', { kind: 'caption', paragraph: 0, section: 'Photo caption', start: 0, end: 42 });
+    const src = passage('Peoples Dispatch', null, { kind: 'source', paragraph: 0, section: 'Source', start: 0, end: 16 });
+    const { embeds, components } = renderAnswer(answered(sf, cap, src), 'k', 0);
+    const desc = embeds[0]!.description!;
+    expect(desc).toMatch(/— \*Railway Workers Strike — Jane Doe · Peoples Dispatch · 2024-05-24\*, Standfirst/);
+    expect(desc).toMatch(/\*, Photo caption/);
+    expect(desc).toMatch(/\*, Source/);
+    expect(desc).not.toMatch(/¶0/);
+    expect(components).toHaveLength(1);
+  });
+
   it('not answered: the grey refusal, then the closest passages as related reading, never as an answer', () => {
     const long = 'Dockers said the tariff on the quay rose again in 2023. '.repeat(40).trim();
     const related = [passage(long, '2023', { score: 0.4 }), passage('The harbour tariff *rose* on 3 July.', '3 July', { score: 0.35 }), passage(long, 'quay', { score: 0.3, kind: 'author', paragraph: 0 })];

@@ -1,5 +1,6 @@
 import type { RetrievalMode, Hit } from '../search.ts';
 import type { Article, Chunk, Filters } from '../types.ts';
+import { partOf } from '../parts.ts';
 
 /** What the question-term weights need of the lexical side: the chunk count and each term's IDF. */
 export interface TermStats {
@@ -62,10 +63,10 @@ export function allowedRows(articles: Article[], chunks: Chunk[], f: Filters): U
 }
 
 /** Rows of the author-bio chunks, by article id. */
-export function bioRowsOf(chunks: Chunk[]): Map<string, number[]> {
+export function bioRowsOf(chunks: Chunk[], chunkArticle: Article[]): Map<string, number[]> {
   const out = new Map<string, number[]>();
   chunks.forEach((c, row) => {
-    if (c.note !== undefined) out.set(c.articleId, [...(out.get(c.articleId) ?? []), row]);
+    if (c.note !== undefined && partOf(chunkArticle[row]!, c) === 'author') out.set(c.articleId, [...(out.get(c.articleId) ?? []), row]);
   });
   return out;
 }

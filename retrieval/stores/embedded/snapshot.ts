@@ -24,7 +24,7 @@ export class Snapshot implements SearchIndex {
     this.byId = new Map(data.articles.map((a) => [a.id, a]));
     this.chunkArticle = data.chunks.map((c) => this.byId.get(c.articleId)!);
     this.dim = data.manifest.model.dim;
-    this.bioRows = bioRowsOf(data.chunks);
+    this.bioRows = bioRowsOf(data.chunks, this.chunkArticle);
     // The newest saved table answers entitySpans. Spans depend on the text alone, so a table left
     // from an older snapshot (or in use beside a snapshot built without one) is still right.
     if (data.tags) useSentenceTags(data.tags);

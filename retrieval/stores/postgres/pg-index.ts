@@ -39,7 +39,7 @@ export class PgIndex implements SearchIndex {
   ) {
     this.byId = new Map(articles.map((a) => [a.id, a]));
     this.chunkArticle = chunks.map((c) => this.byId.get(c.articleId)!);
-    this.bioRows = bioRowsOf(chunks);
+    this.bioRows = bioRowsOf(chunks, this.chunkArticle);
     this.rowOf = new Map(chunks.map((c, i) => [c.id, i]));
   }
 
