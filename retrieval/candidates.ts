@@ -1,4 +1,4 @@
-import { entitySpans, fit, type AnswerType } from './entities.ts';
+import { entitySpans, fit, TIME_OF_DAY, type AnswerType } from './entities.ts';
 import { partOf } from './parts.ts';
 import type { QuestionAnalysis } from './question.ts';
 import type { QueryTerms } from './quotes.ts';
@@ -85,7 +85,7 @@ export function answerSpan(source: string, sentences: Span[], q: QuestionAnalysi
         if (!ts.length || ts.every((t) => q.terms.has(t))) continue;
       }
       // Within one fit, the number next to the thing counted, or the time of day asked for, comes first.
-      const misses = (q.counts.size && e.type === 'number' && !countsNext(text, e.end, q.counts)) || (q.timeOfDay && !TIME_WORDS.test(text.slice(e.start, e.end)));
+      const misses = (q.counts.size && e.type === 'number' && !countsNext(text, e.end, q.counts)) || (q.timeOfDay && !TIME_OF_DAY.test(text.slice(e.start, e.end)));
       const rank = f * 1e12 + (misses ? 5e11 : 0) + k * 1e8 + e.start;
       if (best && (rank > best.rank || (rank === best.rank && e.end - e.start <= best.end - best.start))) continue;
       const end = want === 'reason' || want === 'definition' ? clauseEnd(text, e.end) : e.end;
@@ -94,8 +94,6 @@ export function answerSpan(source: string, sentences: Span[], q: QuestionAnalysi
   }
   return best && { start: best.start, end: best.end, offFocus: best.offFocus };
 }
-
-const TIME_WORDS = /\b(dawn|dusk|daybreak|midnight|noon|midday|sunrise|sunset|nightfall|overnight|hours|night|morning|evening|afternoon|a\.?m\.?|p\.?m\.?|o'clock|\d{1,2}[:.]\d{2})\b/i;
 
 /** Whether one of the counted words follows a number within four words ("3,500 munitions", "thousands of jobs"). */
 function countsNext(text: string, from: number, counts: Set<string>): boolean {

@@ -20,7 +20,8 @@ const ROLE_THEN_NAME = `(${PERSON_ROLES.join('|')}) [#ProperNoun #ProperNoun+]`;
 // Most sentences hold no role word: a plain regular expression spares them compromise's match.
 const ROLE_WORD = new RegExp(`\\b(${PERSON_ROLES.join('|')})\\b`, 'i');
 
-const TIME_OF_DAY = /\b(dawn|dusk|daybreak|midnight|noon|midday|sunrise|sunset|nightfall|overnight|hours|night)\b/i;
+/** Words that name a time of day: they answer "at what time…?" where a weekday or a date does not. */
+export const TIME_OF_DAY = /\b(dawn|dusk|daybreak|midnight|noon|midday|sunrise|sunset|nightfall|overnight|hours|night|morning|evening|afternoon|a\.?m\.?|p\.?m\.?|o'clock|\d{1,2}[:.]\d{2})\b/i;
 
 // compromise views (or matches) that supply each kind of answer.
 const VIEWS: [AnswerType, (d: any, text: string) => any][] = [

@@ -40,7 +40,7 @@ const HEADS: [AnswerType, string[]][] = [
 
 // "…according to the author", "what does the writer think…": a question about the piece's content, attributed to its writer.
 const ATTRIBUTION =
-  /\b(according to|per|in) (the|this|that) (author|writer|columnist)s?\b|\b(author|writer|columnist)s?'?s? (telling|view|opinion|words|account|argument)\b|\b(author|writer|columnist)s?'?s? (say|says|said|think|thinks|thought|expects?|argues?|argued|claims?|claimed|believes?|mentions?|mentioned|points?|pointed|lists?|listed|describes?|described|calls?|called|cites?|cited|suggests?|suggested|predicts?|predicted|sees?|saw|considers?|considered|writes?|wrote|warns?|warned|notes?|noted|blames?|blamed|accuses?|accused|compares?|compared|expects?|hopes?|fears?)\b/;
+  /\b(according to|per|in) (the|this|that) (author|writer|columnist)s?\b|\b(author|writer|columnist)s?'?s? (telling|view|opinion|words|account|argument)\b|\b(author|writer|columnist)s?'?s? (say|says|said|think|thinks|thought|expects?|argues?|argued|claims?|claimed|believes?|mentions?|mentioned|points?|pointed|lists?|listed|describes?|described|calls?|called|cites?|cited|suggests?|suggested|predicts?|predicted|sees?|saw|considers?|considered|writes?|wrote|warns?|warned|notes?|noted|blames?|blamed|accuses?|accused|compares?|compared|expects?|hopes?|fears?|reckons?|reckoned|feels?|felt|insists?|insisted|asserts?|asserted|maintains?|maintained|contends?|contended|implies|implied|imply|means?|meant|reports?|reported|recalls?|recalled|quotes?|quoted|highlights?|highlighted|stresses|stressed|stress|emphasi[sz]es?|emphasi[sz]ed)\b/;
 
 // "Where was the piece first published?", "which site ran it?": asked of the piece, answered by its source.
 const PUBLISHED =

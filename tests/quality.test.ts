@@ -125,6 +125,7 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
     // Attributed to the writer, but about the news: the bio is not the answer.
     expect(analyzeQuestion('Where does the author expect the port to expand next?').aboutAuthor).toBe(false);
     expect(analyzeQuestion('Why did the strike end, according to the writer?').aboutAuthor).toBe(false);
+    expect(analyzeQuestion('What old defeat does the writer reckon the city never got over?').aboutAuthor).toBe(false);
     expect(analyzeQuestion('Which minister made the claim?').strictPerson).toBe(true);
     expect(analyzeQuestion('Who called off the strike?').strictPerson).toBe(false);
     expect(analyzeQuestion('How far into the strike are the dockers?').expects).toBe('duration');
