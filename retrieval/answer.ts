@@ -220,12 +220,11 @@ export async function findPassages(snap: SearchIndex, q: Float32Array, question:
   // Weaker passages may follow a confident first one, but not noise.
   const shown = chosen.filter((c) => c.p >= cal.threshold * 0.6);
   // A count, a date, an age or a length asked for and found in none of the best passages: the corpus
-  // covers the topic but not the fact ("how many were arrested?" where no arrests are counted). So
-  // too for a role only a person fills ("who is the union's general secretary?") when no passage names one.
+  // covers the topic but not the fact ("how many were arrested?" where no arrests are counted).
   // A count of something else still holds off this refusal: judged by its words, "off focus" would
   // refuse paraphrases ("how many tip-offs?" answered by "900 anonymous complaints"); it only loses its bold.
   const { expects } = analysis;
-  const missing = expects !== null && (MUST_HOLD.has(expects) || analysis.strictPerson) && !shown.slice(0, 3).some((c) => c.window.answer);
+  const missing = expects !== null && MUST_HOLD.has(expects) && !shown.slice(0, 3).some((c) => c.window.answer);
   if (top >= cal.threshold && !missing) return { answered: true, passages: shown.map(toPassage), related: [] };
   return { answered: false, passages: [], related: top >= cal.relatedFloor ? chosen.slice(0, 3).map(toPassage) : [] };
 }
