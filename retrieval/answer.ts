@@ -63,11 +63,13 @@ export async function scoreCandidates(snap: SearchIndex, q: Float32Array, questi
     const chunk = snap.chunks[h.row]!;
     const article = snap.chunkArticle[h.row]!;
     const { source, windows } = windowsOf(article, chunk, analysis);
+    const kind = partOf(article, chunk);
+    // A caption answers questions about its photo; for any other question it is noise that sounds on topic.
     byRow.set(
       h.row,
-      windows.map((window) => {
+      (kind === 'caption' && !analysis.aboutPhoto ? [] : windows).map((window) => {
         const features = featuresOf({ q: analysis, weights, article, chunk, source, window, chunkCosine: h.dense, quoteCosine: null, neighbourCosine: null, fused: h.fused });
-        return { article, chunk, kind: partOf(article, chunk), source, window, features, p: 0 };
+        return { article, chunk, kind, source, window, features, p: 0 };
       }),
     );
   }

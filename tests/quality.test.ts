@@ -234,8 +234,8 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
 
   it('keeps captions out of answers unless the question is about a photo', async () => {
     const cs = await engine.candidates('Where do the deckhands picket?');
-    const caption = cs.find((c) => c.kind === 'caption');
-    expect(caption?.features.authorNote).toBe(-1);
+    expect(cs.length).toBeGreaterThan(0);
+    expect(cs.some((c) => c.kind === 'caption')).toBe(false);
     const asked = (await engine.candidates('Where was the photo of the deckhands taken?')).find((c) => c.kind === 'caption');
     expect(asked?.features.authorNote).toBe(1);
   });
