@@ -19,8 +19,15 @@ export interface SentenceVectors {
   vectors: Map<string, Float32Array>;
 }
 
-/** A malformed sentence-vector file; the store reports it as a damaged index file. */
-export class SentenceVectorFileError extends Error {}
+/** A malformed sentence-vector file (`meta`: the keys file, else the vectors); the store reports it as a damaged index file. */
+export class SentenceVectorFileError extends Error {
+  constructor(
+    message: string,
+    readonly meta = false,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Sentences kept at most. Float32 at 384 dimensions is 1.5 KB a sentence: the cap holds the file
@@ -91,10 +98,10 @@ export function decodeSentenceVectors(meta: string, bin: Uint8Array, dim: number
   try {
     m = JSON.parse(meta) as typeof m;
   } catch (e) {
-    throw new SentenceVectorFileError(`not JSON (${(e as Error).message})`);
+    throw new SentenceVectorFileError(`not JSON (${(e as Error).message})`, true);
   }
   if (typeof m?.model !== 'string' || m.dim !== dim || !Array.isArray(m.keys) || !m.keys.every((k) => typeof k === 'string')) {
-    throw new SentenceVectorFileError(`not a table of ${dim}-dimensional sentence vectors`);
+    throw new SentenceVectorFileError(`not a table of ${dim}-dimensional sentence vectors`, true);
   }
   const keys = m.keys as string[];
   if (bin.byteLength !== keys.length * dim * 4) throw new SentenceVectorFileError(`${bin.byteLength} bytes for ${keys.length} vectors of ${dim} dimensions`);

@@ -357,7 +357,7 @@ async function loadGeneration(dir: string, pointer: Pointer): Promise<StoredInde
     try {
       sentences = decodeSentenceVectors(meta.toString('utf8'), bin, dim);
     } catch (e) {
-      if (e instanceof SentenceVectorFileError) throw damaged(SENTENCE_ROWS, e.message);
+      if (e instanceof SentenceVectorFileError) throw damaged(e.meta ? SENTENCES : SENTENCE_ROWS, e.message);
       throw e;
     }
   }
