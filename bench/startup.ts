@@ -4,14 +4,15 @@
  *
  * Old: the code of `--baseline-ref` (default 982ce90, the commit before issue #10's start-up work),
  * extracted with `git archive` into a temporary folder that shares this tree's node_modules, and
- * started as its package.json says (`npm run --silent cli` → `node --import tsx cli/main.ts`).
+ * started as its package.json says (`npm run --silent cli` → `node --import tsx cli/main.ts`; a
+ * baseline that has cli/build.ts, such as the first round's end, is compiled first and runs dist/).
  * New: this tree through `npm run --silent cli` (cli/launch.mjs → dist/ when current), and the same
  * without npm (`node cli/launch.mjs`) to show npm's own share. Both read this tree's index, model
  * and corpus (an index of this version holds tags.json, which older code ignores), so the
  * difference is the code. Medians of wall time per process, and new ÷ old from the same run.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -46,6 +47,8 @@ const base = mkdtempSync(join(tmpdir(), 'startup-baseline-'));
 process.on('exit', () => rmSync(base, { recursive: true, force: true }));
 execFileSync('sh', ['-c', `git -C "${PROJECT_ROOT}" archive "${values['baseline-ref']}" | tar -x -C "${base}"`]);
 symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(base, 'node_modules'));
+// A baseline with the compiled launcher (cli/build.ts) runs compiled, as `npm ci` would have left it.
+if (existsSync(join(base, 'cli', 'build.ts'))) run(base, process.execPath, ['--import', 'tsx', 'cli/build.ts']);
 
 if (!isFresh(PROJECT_ROOT, join(PROJECT_ROOT, 'dist'))) {
   console.log('dist/ is not current: building it (npm run build) so the new way runs compiled.');

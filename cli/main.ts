@@ -8,7 +8,13 @@ import type { Filters } from '../retrieval/types.ts';
 // loading the model, the store or compromise (about a second), and `ask` skips the ingest's parsers.
 const engineModule = () => import('../retrieval/engine.ts');
 const settings = async () => (await import('../retrieval/settings.ts')).settingsFromEnv();
-const openEngine = async () => (await import('./open-engine.ts')).openEngine();
+// Every command that opens the engine this way only answers (ingest opens its own): the transformers.js
+// model loads on a worker thread, started before anything else is imported, while this one loads the rest.
+const openEngine = async () => {
+  const s = await settings();
+  const offThread = s.embedder.engine === 'use-lite' ? null : import('../embeddings/off-thread.ts').then((m) => m.loadOffThread(s.embedder));
+  return (await import('./open-engine.ts')).openEngine(s, undefined, { offThread });
+};
 const format = () => import('./format.ts');
 
 const USAGE = `Usage: npm run --silent cli -- <command>

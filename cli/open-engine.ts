@@ -1,3 +1,5 @@
+import { createEmbedder } from '../embeddings/index.ts';
+import type { OffThreadEmbedder } from '../embeddings/off-thread.ts';
 import { Engine, type Log } from '../retrieval/engine.ts';
 import { settingsFromEnv, type EngineSettings } from '../retrieval/settings.ts';
 
@@ -33,9 +35,18 @@ export class StoppedError extends Error {
   }
 }
 
-/** Opens the engine and builds the index first when there is none (or it was made by another model, or is damaged). */
-export async function openEngine(settings: EngineSettings = settingsFromEnv(), logTo: Log = log): Promise<Engine> {
-  const engine = await Engine.open(settings, logTo);
+/**
+ * Opens the engine and builds the index first when there is none (or it was made by another model, or is damaged).
+ * `offThread`: a process that only answers passes the model it started loading on a worker thread
+ * (embeddings/off-thread.ts); the index and the answer code load here meanwhile. An index to build,
+ * or a model that did not load there, gets the in-process embedder as before.
+ */
+export async function openEngine(settings: EngineSettings = settingsFromEnv(), logTo: Log = log, opts: { offThread?: Promise<OffThreadEmbedder | null> | null } = {}): Promise<Engine> {
+  let engine = await Engine.open(settings, logTo, opts.offThread?.then((e) => e ?? createEmbedder(settings.embedder, (m) => logTo('warn', m))));
+  if ((!engine.ready || engine.modelMismatch) && 'close' in engine.embedder) {
+    await Promise.all([engine.close(), (engine.embedder as OffThreadEmbedder).close()]);
+    engine = await Engine.open(settings, logTo);
+  }
   if (!engine.ready || engine.modelMismatch) {
     if (engine.ready) logTo('info', 'The index was built by another embedding model; re-embedding the corpus…');
     // Only when there is an index to build: a warm start loads neither the progress bar nor the ingest.

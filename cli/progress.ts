@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { Progress } from '../retrieval/ingest.ts';
 
-const LABELS = { reading: ['Reading', 'files'], chunking: ['Chunking', 'KB'], embedding: ['Embedding', 'chunks'], tagging: ['Tagging', 'articles'], writing: ['Writing', 'chunks'] } as const;
+const LABELS = { reading: ['Reading', 'files'], chunking: ['Chunking', 'KB'], embedding: ['Embedding', 'chunks'], tagging: ['Tagging', 'articles'], sentences: ['Sentences', 'embedded'], writing: ['Writing', 'chunks'] } as const;
 
 /** A progress bar per phase on stderr when it is a terminal; otherwise a line every 10% of each phase. */
 export function progressReporter(): { onProgress: Progress; stop: () => void } {

@@ -1,8 +1,10 @@
 import type { Embedder } from './embedder.ts';
-import { loadTransformersEmbedder, type TransformersOptions } from './transformers.ts';
+import type { TransformersOptions } from './pipeline-setup.ts';
 
 // The bundled model (TensorFlow.js and its weights) is loaded only when it is used.
 const loadUseLite = async () => (await import('./use-lite.ts')).loadUseLite();
+// transformers.js too: a CLI answering with the model on a worker thread (off-thread.ts) never loads it here.
+const loadTransformersEmbedder = async (s: TransformersOptions) => (await import('./transformers.ts')).loadTransformersEmbedder(s);
 
 export type { Embedder } from './embedder.ts';
 

@@ -1,36 +1,22 @@
 import { env, LogLevel, pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
 import { wordwiseCounter, type Embedder } from './embedder.ts';
+import { pipelineSetup, type TransformersOptions } from './pipeline-setup.ts';
 
-export interface TransformersOptions {
-  /** Hugging Face model id, e.g. Xenova/all-MiniLM-L6-v2. */
-  model: string;
-  /** Folder holding `<model id>/config.json, tokenizer.json, onnx/…`; searched before any download. */
-  modelDir?: string | null;
-  /** Where downloaded models are cached. */
-  cacheDir?: string | null;
-  /** Whether the model may be downloaded from the Hugging Face hub. */
-  allowRemote?: boolean;
-  /** q8 reads onnx/model_quantized.onnx, fp32 reads onnx/model.onnx. */
-  dtype?: 'q8' | 'fp32' | 'fp16';
-}
+export type { TransformersOptions } from './pipeline-setup.ts';
 
 /** A transformers.js feature-extraction model, mean-pooled and normalised (sentence-transformers style). */
 export async function loadTransformersEmbedder(opts: TransformersOptions): Promise<Embedder> {
+  const setup = pipelineSetup(opts);
   env.logLevel = LogLevel.ERROR;
-  env.allowLocalModels = true;
-  env.allowRemoteModels = opts.allowRemote ?? true;
-  if (opts.modelDir) env.localModelPath = opts.modelDir.endsWith('/') ? opts.modelDir : `${opts.modelDir}/`;
-  if (opts.cacheDir) env.cacheDir = opts.cacheDir;
-  const dtype = opts.dtype ?? 'q8';
-  const extractor: FeatureExtractionPipeline = await pipeline('feature-extraction', opts.model, { dtype });
+  Object.assign(env, setup.env);
+  const extractor: FeatureExtractionPipeline = await pipeline('feature-extraction', setup.model, { dtype: setup.dtype });
   const tokenizer = extractor.tokenizer;
   const [probe] = await embedWith(extractor, ['probe']);
   const modelMax = Number(tokenizer.model_max_length) || 512;
   return {
-    id: `transformers:${opts.model}:${dtype}`,
+    id: setup.id,
     dim: probe!.length,
-    // sentence-transformers MiniLM models were trained on 256-token windows; longer input is truncated.
-    maxTokens: Math.min(modelMax, 256),
+    maxTokens: Math.min(modelMax, setup.maxTokens),
     countTokens: wordwiseCounter((text) => tokenizer.encode(text).length),
     embed: (texts) => embedWith(extractor, texts),
   };

@@ -138,14 +138,14 @@ function sentenceKey(chunk: Chunk, start: number, end: number, source: string): 
   return `${chunk.articleId}|${chunk.note ?? ''}|${start}|${end}|${source.length}`;
 }
 
-/** Vectors of every sentence the candidates quote or neighbour, from the snapshot's cache or embedded now (shortest first, in batches: less padding). */
+/** Vectors of every sentence the candidates quote or neighbour, from the snapshot's cache, the index's saved ones, or embedded now (shortest first, in batches: less padding). */
 async function sentenceVectors(snap: SearchIndex, candidates: Candidate[], embed: EmbedFn): Promise<Map<string, Float32Array>> {
   const out = new Map<string, Float32Array>();
   const todo = new Map<string, string>();
   for (const c of candidates) {
     for (const s of [...c.window.sentences, ...c.window.neighbours]) {
       const key = sentenceKey(c.chunk, s.start, s.end, c.source);
-      const cached = snap.sentenceVectors.get(key);
+      const cached = snap.sentenceVectors.get(key) ?? snap.storedSentenceVector?.(c.source.slice(s.start, s.end));
       if (cached) out.set(key, cached);
       else todo.set(key, c.source.slice(s.start, s.end));
     }

@@ -47,14 +47,17 @@ export class Engine {
     private readonly backend: IndexBackend,
   ) {}
 
-  /** Loads the embedder and any existing index; an unreadable index is reported and repaired on demand (ensureIndex). */
-  static async open(settings: EngineSettings, log: Log = () => {}, embedder?: Embedder): Promise<Engine> {
+  /**
+   * Loads the embedder and any existing index; an unreadable index is reported and repaired on demand (ensureIndex).
+   * `embedder` may still be loading (a promise): the index is read meanwhile.
+   */
+  static async open(settings: EngineSettings, log: Log = () => {}, embedder?: Embedder | Promise<Embedder>): Promise<Engine> {
     const answer = answerStage();
     const backend = await openBackend(settings, log);
     try {
-      const e = new Engine(settings, embedder ?? (await createEmbedder(settings.embedder, (m) => log('warn', m))), backend);
-      await answer;
-      e.snap = await backend.open();
+      const [model, snap] = await Promise.all([embedder ?? createEmbedder(settings.embedder, (m) => log('warn', m)), answer.then(() => backend.open())]);
+      const e = new Engine(settings, model, backend);
+      e.snap = snap;
       return e;
     } catch (err) {
       await backend.close();

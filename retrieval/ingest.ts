@@ -16,6 +16,8 @@ export interface IngestReport {
   chunks: number;
   /** Chunks embedded by this run (0 when nothing changed). */
   embedded: number;
+  /** Corpus sentences embedded by this run for the saved sentence vectors (sentence-vectors.ts); absent when the store keeps none. */
+  sentencesEmbedded?: number;
   /** True when the index was built by another model and everything was re-embedded. */
   modelChanged: boolean;
   /** False when the corpus and model were unchanged, so nothing was written. */
@@ -24,7 +26,7 @@ export interface IngestReport {
 }
 
 /** `phase` is what is being counted: files read, KB of article text chunked, chunks embedded (the default), or chunks written (Postgres). */
-export type Progress = (done: number, total: number, phase?: 'reading' | 'chunking' | 'embedding' | 'tagging' | 'writing') => void;
+export type Progress = (done: number, total: number, phase?: 'reading' | 'chunking' | 'embedding' | 'tagging' | 'sentences' | 'writing') => void;
 
 const BATCH = 32;
 
@@ -166,6 +168,7 @@ export function describeReport(r: IngestReport): string {
     r.changed ? `${r.added.length} added, ${r.updated.length} updated, ${r.removed.length} removed, ${r.unchanged} unchanged; ${r.embedded} chunks embedded` : 'nothing changed',
   ];
   if (r.modelChanged) parts.push('embedding model changed: everything re-embedded');
+  if (r.sentencesEmbedded) parts.push(`${r.sentencesEmbedded} sentences embedded for quoting`);
   if (r.warnings.length) parts.push(`${r.warnings.length} file warnings`);
   return parts.join('; ');
 }

@@ -24,11 +24,13 @@ describe('incremental ingest', async () => {
     expect(first).toMatchObject({ articles: 12, removed: [], updated: [], unchanged: 0, modelChanged: false, changed: true });
     expect(first.added).toHaveLength(12);
     expect(first.embedded).toBe(first.chunks);
-    expect(embedder.texts).toBe(first.chunks);
+    // Each chunk, and each distinct sentence once for the saved sentence vectors.
+    expect(first.sentencesEmbedded).toBeGreaterThan(first.chunks);
+    expect(embedder.texts).toBe(first.chunks + first.sentencesEmbedded!);
 
     const again = await engine.ingest();
     expect(again).toMatchObject({ embedded: 0, unchanged: 12, changed: false, added: [], updated: [], removed: [] });
-    expect(embedder.texts).toBe(first.chunks);
+    expect(embedder.texts).toBe(first.chunks + first.sentencesEmbedded!);
 
     writeFileSync(join(corpus, 'extra.md'), '---\ntitle: Tram Line Opens\n---\n\nThe new tram line opened downtown.\n\nFares are free in May.\n');
     rmSync(join(corpus, '000_f52d2a1b9a0e4984.txt'));
@@ -37,6 +39,8 @@ describe('incremental ingest', async () => {
     expect(edited.removed).toHaveLength(5);
     // The edited article is re-chunked whole: its two paragraphs, nothing else.
     expect(edited).toMatchObject({ articles: 7, unchanged: 6, embedded: 2 });
+    // Only the new sentence; the others' vectors are the last index's.
+    expect(edited.sentencesEmbedded).toBe(1);
 
     const stored = (await loadIndex(index))!;
     expect(stored.articles.map((a) => a.title)).not.toContain('Gaza Under Attack, Again!');
@@ -54,8 +58,9 @@ describe('incremental ingest', async () => {
     const b = await Engine.open(seedSettings(index), () => {}, other);
     expect(b.modelMismatch).toBe(true);
     const report = await b.ensureIndex();
-    expect(report).toMatchObject({ modelChanged: true, embedded: built.chunks, unchanged: 0 });
-    expect(other.texts).toBe(built.chunks);
+    expect(report).toMatchObject({ modelChanged: true, embedded: built.chunks, unchanged: 0, sentencesEmbedded: built.sentencesEmbedded });
+    expect(other.texts).toBe(built.chunks + built.sentencesEmbedded!);
+    expect((await loadIndex(index))!.sentences!.model).toBe('transformers:other-model:q8');
     expect((await loadIndex(index))!.manifest.model.id).toBe('transformers:other-model:q8');
     expect(await b.ensureIndex()).toBeNull();
   });

@@ -35,6 +35,8 @@ export interface SearchIndex {
   readonly bioRows: Map<string, number[]>;
   /** Sentence embeddings made at question time, kept for the index version's life. */
   readonly sentenceVectors: Map<string, Float32Array>;
+  /** A sentence's embedding saved with the index at ingest, when the store keeps them. */
+  storedSentenceVector?(text: string): Float32Array | undefined;
   /** IDF of the given query terms (a store may look up only those). */
   termStats(terms: string[]): Promise<TermStats>;
   /** Dense and keyword candidates of the question fused into the best `k` (retrieval/search.ts fuse). */

@@ -3,6 +3,7 @@ import type { Embedder } from '../../../embeddings/embedder.ts';
 import { UserError } from '../../errors.ts';
 import type { IngestReport } from '../../ingest.ts';
 import { tagCorpus, taggerId } from '../../sentence-tags.ts';
+import { embedSentences } from '../../sentence-vectors.ts';
 import type { EngineSettings } from '../../settings.ts';
 import type { BackendIngestOptions, IndexBackend } from '../backend.ts';
 import type { SearchIndex } from '../search-index.ts';
@@ -99,9 +100,14 @@ export class EmbeddedBackend implements IndexBackend {
       if (!data.articles.length) throw new UserError(`No articles found in ${corpusDir}. Put .txt, .md, .html, .json or .jsonl files there.`);
       let index: Snapshot | null = null;
       // An index saved before tags were kept, or by another tagger, gets them even when no article changed.
+      // Likewise sentence vectors, or those of another model.
       const tagsStale = prev?.tags?.tagger !== taggerId();
-      if (report.changed || tagsStale) {
+      const sentencesStale = prev?.sentences?.model !== embedder.id;
+      if (report.changed || tagsStale || sentencesStale) {
         data.tags = await tagCorpus(data.articles, prev?.tags ?? null, { signal: opts.signal, onProgress: (done, total) => opts.onProgress?.(done, total, 'tagging') });
+        const sentences = await embedSentences(data.articles, embedder, prev?.sentences ?? null, { signal: opts.signal, onProgress: (done, total) => opts.onProgress?.(done, total, 'sentences') });
+        data.sentences = sentences.table;
+        report.sentencesEmbedded = sentences.embedded;
         opts.signal?.throwIfAborted();
         index = new Snapshot(data);
         await saveIndex(indexDir, { ...data, bm25: index.bm25.data }, lock);

@@ -2,6 +2,7 @@ import type { AnnIndex } from './ann.ts';
 import { Bm25 } from '../../bm25.ts';
 import { cosine, retrieve, type Hit, type RetrievalMode } from '../../search.ts';
 import { useSentenceTags } from '../../sentence-tags.ts';
+import { storedVector } from '../../sentence-vectors.ts';
 import { allowedRows, bioRowsOf, type Scope, type SearchIndex, type TermStats } from '../search-index.ts';
 import type { StoredIndex } from './store.ts';
 import { sourceText, type Article, type Filters } from '../../types.ts';
@@ -32,6 +33,12 @@ export class Snapshot implements SearchIndex {
     this.bm25 = data.bm25 && data.bm25.lengths.length === data.chunks.length
       ? new Bm25(data.bm25)
       : Bm25.build(data.chunks.map((c, i) => `${this.chunkArticle[i]!.title} ${sourceText(this.chunkArticle[i]!, c).slice(c.start, c.end)}`));
+  }
+
+  /** Saved at ingest by this snapshot's model (another model's vectors are never mixed in). */
+  storedSentenceVector(text: string): Float32Array | undefined {
+    const t = this.data.sentences;
+    return t && t.model === this.modelId ? storedVector(t, text) : undefined;
   }
 
   get modelId(): string {

@@ -6,6 +6,7 @@ import { Float32Codec } from './float32-codec.ts';
 import type { Bm25Data } from '../../bm25.ts';
 import { UserError } from '../../errors.ts';
 import { decodeTags, encodeTags, TagFileError, type SentenceTags } from '../../sentence-tags.ts';
+import { decodeSentenceVectors, encodeSentenceVectors, SentenceVectorFileError, type SentenceVectors } from '../../sentence-vectors.ts';
 import type { Article, Chunk } from '../../types.ts';
 
 /**
@@ -45,6 +46,8 @@ export interface StoredIndex {
   bm25?: Bm25Data | null;
   /** Entity spans of the corpus sentences (sentence-tags.ts), saved so a question tags none of them. */
   tags?: SentenceTags | null;
+  /** Embeddings of the corpus sentences (sentence-vectors.ts), saved so a question embeds only itself. */
+  sentences?: SentenceVectors | null;
 }
 
 /** What CURRENT holds: the generation, its manifest's checksum and the corpus it was built from. */
@@ -76,6 +79,8 @@ export class IndexBusyError extends UserError {}
 
 const CURRENT = 'CURRENT';
 const TAGS = 'tags.json';
+const SENTENCES = 'sentences.json';
+const SENTENCE_ROWS = 'sentences.bin';
 const PENDING = 'PENDING';
 const LOCK = 'write.lock';
 const VECTORS = join('vectors', `index${new Float32Codec().extension}`);
@@ -238,6 +243,11 @@ async function writeGeneration(dir: string, data: StoredIndex, lock: IndexLock):
     await put('bm25.bin', Buffer.concat(arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))));
   }
   if (data.tags) await put(TAGS, encodeTags(data.tags));
+  if (data.sentences) {
+    const { meta, bin } = encodeSentenceVectors(data.sentences);
+    await put(SENTENCES, meta);
+    await put(SENTENCE_ROWS, bin);
+  }
   const manifest = JSON.stringify({ ...data.manifest, version: STORE_VERSION, files });
   await writeDurable(join(genDir, 'manifest.json'), manifest);
   await syncDir(join(genDir, 'vectors'));
@@ -341,7 +351,17 @@ async function loadGeneration(dir: string, pointer: Pointer): Promise<StoredInde
       throw e;
     }
   }
-  return { manifest, articles, chunks, vectors, bm25, tags };
+  let sentences: SentenceVectors | null = null;
+  if (SENTENCES in files) {
+    const [meta, bin] = await Promise.all([read(SENTENCES), read(SENTENCE_ROWS)]);
+    try {
+      sentences = decodeSentenceVectors(meta.toString('utf8'), bin, dim);
+    } catch (e) {
+      if (e instanceof SentenceVectorFileError) throw damaged(e.meta ? SENTENCES : SENTENCE_ROWS, e.message);
+      throw e;
+    }
+  }
+  return { manifest, articles, chunks, vectors, bm25, tags, sentences };
 }
 
 /** Records, under the write lock, the corpus folder of a first ingest until its generation is saved. */
