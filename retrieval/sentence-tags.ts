@@ -74,7 +74,7 @@ export function storedSpans(text: string): EntitySpan[] | undefined {
   return active?.spans.get(sentenceKey(text));
 }
 
-/** Every text entitySpans is asked about at question time: each sentence of each paragraph, of the byline and of each bio. */
+/** Every text entitySpans is asked about at question time: each sentence of each paragraph, of the byline, of each note (bio, caption) and of the standfirst. */
 export function corpusSentences(article: Article): string[] {
   const out: string[] = [];
   const add = (source: string) => {
@@ -83,6 +83,7 @@ export function corpusSentences(article: Article): string[] {
   for (const p of article.paragraphs) add(article.text.slice(p.start, p.end));
   if (article.author) add(article.author);
   for (const note of article.notes) add(note);
+  if (article.standfirst) add(article.standfirst);
   return out;
 }
 
