@@ -31,12 +31,13 @@ const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a whole number of at least 1');
 
 const settings = settingsFromEnv();
-// Every side reads the same index, model and corpus, whatever its own folder is.
+// Every side reads the same model and corpus, whatever its own folder is; the baseline its own index
+// (an index format may have changed since, and each side rebuilds an index it cannot read).
 const env = { ...process.env, INDEX_DIR: settings.indexDir, CORPUS_DIR: settings.corpusDir, MODEL_CACHE_DIR: settings.embedder.cacheDir ?? '' };
 
-function run(cwd: string, cmd: string, args: string[]): { ms: number; out: string } {
+function run(cwd: string, cmd: string, args: string[], indexDir = env.INDEX_DIR): { ms: number; out: string } {
   const t = performance.now();
-  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8' });
+  const r = spawnSync(cmd, args, { cwd, env: { ...env, INDEX_DIR: indexDir }, encoding: 'utf8' });
   const ms = performance.now() - t;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} in ${cwd} exited ${r.status}: ${r.stderr.slice(0, 500)}`);
   return { ms, out: r.stdout };
@@ -54,12 +55,14 @@ if (!isFresh(PROJECT_ROOT, join(PROJECT_ROOT, 'dist'))) {
   console.log('dist/ is not current: building it (npm run build) so the new way runs compiled.');
   run(PROJECT_ROOT, 'npm', ['run', '--silent', 'build']);
 }
-// Warm index: built (or confirmed current) before anything is timed.
+// Warm indexes: built (or confirmed current) before anything is timed.
+const baseIndex = join(base, '.index');
 run(PROJECT_ROOT, process.execPath, ['cli/launch.mjs', 'ingest']);
+run(base, 'npm', ['run', '--silent', 'cli', '--', 'ingest'], baseIndex);
 
-const npm = (cwd: string, args: string[]) => run(cwd, 'npm', ['run', '--silent', 'cli', '--', ...args]);
+const npm = (cwd: string, args: string[], indexDir?: string) => run(cwd, 'npm', ['run', '--silent', 'cli', '--', ...args], indexDir);
 const sides = {
-  old: (args: string[]) => npm(base, args),
+  old: (args: string[]) => npm(base, args, baseIndex),
   new: (args: string[]) => npm(PROJECT_ROOT, args),
   'new without npm': (args: string[]) => run(PROJECT_ROOT, process.execPath, ['cli/launch.mjs', ...args]),
 };

@@ -98,13 +98,10 @@ export function buildArticle(draft: ArticleDraft, file: string, fileStem: string
   };
 }
 
-// Part of the hash: an index chunked by an older scheme (before standfirsts and captions were chunks) is re-chunked.
-const CHUNK_SCHEME = 2;
-
 /** Content hash: decides whether an article must be re-embedded. */
 export function articleHash(a: Article): string {
   return createHash('sha256')
-    .update(JSON.stringify([CHUNK_SCHEME, a.title, a.author, a.source, a.date, a.standfirst, a.text, a.paragraphs, a.notes]))
+    .update(JSON.stringify([a.title, a.author, a.source, a.date, a.standfirst, a.text, a.paragraphs, a.notes]))
     .digest('hex')
     .slice(0, 32);
 }

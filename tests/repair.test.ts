@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../retrieval/engine.ts';
-import { currentGeneration, loadIndex } from '../retrieval/stores/embedded/store.ts';
+import { currentGeneration, loadIndex, STORE_VERSION } from '../retrieval/stores/embedded/store.ts';
 import { seedSettings } from './helpers/seed.ts';
 import { tinyEmbedder } from './helpers/tiny-embedder.ts';
 
@@ -36,6 +37,25 @@ describe('repairing the index', async () => {
     expect(report?.articles).toBe(2);
     expect(logs.join('\n')).toContain(`Rebuilding the damaged index from ${own}`);
     expect(engine.articles().map((a) => a.title).sort()).toEqual(['Bridge Closed', 'Tram Line Opens']);
+  });
+
+  it('rebuilds an index an older version of the bot wrote, from its folder, saying why', async () => {
+    const index = tmp('index-');
+    const own = ownCorpus();
+    await (await Engine.open(seedSettings(index), () => {}, embedder)).ingest(own);
+    const manifest = join(index, (await currentGeneration(index))!, 'manifest.json');
+    const older = JSON.stringify({ ...JSON.parse(readFileSync(manifest, 'utf8')), version: STORE_VERSION - 1 });
+    writeFileSync(manifest, older);
+    // As that version would have written it: CURRENT names the manifest by its hash.
+    const current = join(index, 'CURRENT');
+    writeFileSync(current, JSON.stringify({ ...JSON.parse(readFileSync(current, 'utf8')), manifest: createHash('sha256').update(older).digest('hex') }));
+    const logs: string[] = [];
+    const engine = await Engine.open(seedSettings(index), (level, m) => logs.push(`${level}: ${m}`), embedder);
+    expect(engine.ready).toBe(false);
+    await engine.ensureIndex();
+    expect(logs.join('\n')).toContain(`Rebuilding the index from ${own}, the folder it was built from: an older version of the bot wrote it`);
+    expect((await loadIndex(index))!.manifest.version).toBe(STORE_VERSION);
+    expect(engine.articles()).toHaveLength(2);
   });
 
   it('stops, naming both folders, when the folder it was built from is gone', async () => {

@@ -82,7 +82,8 @@ export class EmbeddedBackend implements IndexBackend {
     if (!(await isFolder(from))) {
       throw new UserError(`The index in ${indexDir} is damaged and was built from ${from}, which is no longer a folder; it is not replaced by CORPUS_DIR (${corpusDir}) silently. To build it from CORPUS_DIR: ${repairCommand(corpusDir)}`);
     }
-    this.log('warn', `Rebuilding the damaged index from ${from}, the folder it was built from…`);
+    const older = damaged.formatVersion !== null && damaged.formatVersion < STORE_VERSION;
+    this.log('warn', older ? `Rebuilding the index from ${from}, the folder it was built from: an older version of the bot wrote it…` : `Rebuilding the damaged index from ${from}, the folder it was built from…`);
     return from;
   }
 

@@ -21,7 +21,8 @@ import type { Article, Chunk } from '../../types.ts';
 // 2: vectors in the Float32Codec format and a saved keyword index.
 // 3: author bios are indexed as chunks of their own.
 // 4: checksums in the manifest and CURRENT; CURRENT records the corpus folder.
-export const STORE_VERSION = 4;
+// 5: chunks of standfirsts and captions (`note` may be the notes' length); an older bot cannot read them.
+export const STORE_VERSION = 5;
 
 export interface Manifest {
   version: number;
@@ -57,7 +58,7 @@ export interface Pointer {
   corpusDir: string | null;
 }
 
-// note: index of the author bio a chunk was cut from, -1 for body text.
+// note: index of the note (bio, caption) or, at the notes' length, the standfirst a chunk was cut from (see sourceText); -1 for body text.
 type ChunkMeta = { articleId: string; paragraph: number; start: number; end: number; section: string; author: string; source: string; date: number; note: number };
 
 export const REPAIR_COMMAND = 'npm run cli -- ingest --rebuild';
