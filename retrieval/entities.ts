@@ -49,6 +49,7 @@ const VIEWS: [AnswerType, (d: any, text: string) => any][] = [
   ['definition', (d) => d.match('#ProperNoun+ [#Comma] (a|an|the|who|which)').growRight('#Noun')],
 ];
 
+const NAME_GOES_ON = /^ (\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}?\p{Ll}+)?)(?![\p{L}])/u;
 const CALENDAR = /\b(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sept?(ember)?|oct(ober)?|nov(ember)?|dec(ember)?|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\b\d{4}\b/i;
 const TRAILING = /[\s,.;:!?—–\-“”"’')(]+$/;
 const LEADING = /^[\s,.;:!?—–\-“”"‘'(]+/;
@@ -70,6 +71,11 @@ export function entitySpans(text: string): EntitySpan[] {
       end -= raw.length - raw.replace(TRAILING, '').length;
       if (end > start) out.push({ type, start, end });
     }
+  }
+  // compromise may know only a first name ("Photo: Wyatt Souers"): a name runs on over the capitalised words after it.
+  for (const e of out) {
+    if (e.type !== 'person') continue;
+    for (let m = NAME_GOES_ON.exec(text.slice(e.end)); m && !CALENDAR.test(m[1]!); m = NAME_GOES_ON.exec(text.slice(e.end))) e.end += m[0].length;
   }
   // News gives ages as "Dipsita Dhar (30)", "aged 41" or "a 41-year-old"; compromise sees only a number.
   for (const m of text.matchAll(/\((\d{1,3})\)|\baged (\d{1,3})\b|\b(\d{1,3})-year-old\b/g)) {

@@ -50,6 +50,11 @@ describe('the words that answer, inside a quote', () => {
     expect(spanOf('Who is the port authority chief?', 'The port authority chief visited Rotterdam Harbour.')).toBeNull();
   });
 
+  it('runs a name on over the capitalised words after a first name the tagger knows, stopping at a weekday', () => {
+    expect(spanOf('Who took the photo?', 'Deckhands on the quay. Photo: Wyatt Souers / Harbour Images')).toBe('Wyatt Souers');
+    expect(spanOf('Who did the mayor meet?', 'The mayor met Joe Biden Monday in Paris.')).toBe('Joe Biden');
+  });
+
   it('answers "when" and "at what time" with a time of day when no date is given', () => {
     expect(spanOf('When did the ferry leave?', 'The ferry left the harbour at the crack of dawn.')).toBe('crack of dawn');
     expect(spanOf('At what time of day did the ferry leave?', 'The ferry left at midnight, loaded with grain.')).toBe('midnight');
