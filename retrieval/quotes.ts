@@ -16,9 +16,14 @@ export class QueryTerms {
     if (!this.total) return 0;
     const present = new Set(terms(text));
     let got = 0;
-    for (const [t, w] of this.weights) if (present.has(t) || [...present].some((u) => akin(t, u))) got += w;
+    for (const [t, w] of this.weights) if (present.has(t) || hasKin(present, t)) got += w;
     return got / this.total;
   }
+}
+
+function hasKin(present: Set<string>, t: string): boolean {
+  for (const u of present) if (akin(t, u)) return true;
+  return false;
 }
 
 /**

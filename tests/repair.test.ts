@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../retrieval/engine.ts';
 import { currentGeneration, loadIndex, STORE_VERSION } from '../retrieval/stores/embedded/store.ts';
+import { rewriteManifest } from './helpers/rewrite-generation.ts';
 import { seedSettings } from './helpers/seed.ts';
 import { tinyEmbedder } from './helpers/tiny-embedder.ts';
 
@@ -43,12 +43,9 @@ describe('repairing the index', async () => {
     const index = tmp('index-');
     const own = ownCorpus();
     await (await Engine.open(seedSettings(index), () => {}, embedder)).ingest(own);
-    const manifest = join(index, (await currentGeneration(index))!, 'manifest.json');
-    const older = JSON.stringify({ ...JSON.parse(readFileSync(manifest, 'utf8')), version: STORE_VERSION - 1 });
-    writeFileSync(manifest, older);
-    // As that version would have written it: CURRENT names the manifest by its hash.
-    const current = join(index, 'CURRENT');
-    writeFileSync(current, JSON.stringify({ ...JSON.parse(readFileSync(current, 'utf8')), manifest: createHash('sha256').update(older).digest('hex') }));
+    rewriteManifest(index, (await currentGeneration(index))!, (m) => {
+      m.version = STORE_VERSION - 1;
+    });
     const logs: string[] = [];
     const engine = await Engine.open(seedSettings(index), (level, m) => logs.push(`${level}: ${m}`), embedder);
     expect(engine.ready).toBe(false);

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { corpusSentences, decodeTags, encodeTags, MAX_TAGGED_CHARS, sentenceKey,
 import { Snapshot } from '../retrieval/stores/embedded/snapshot.ts';
 import { currentGeneration, IndexCorruptError, loadIndex, saveIndex, STORE_VERSION, type StoredIndex } from '../retrieval/stores/embedded/store.ts';
 import type { Article } from '../retrieval/types.ts';
+import { rewrite } from './helpers/rewrite-generation.ts';
 import { seedSettings } from './helpers/seed.ts';
 import { tinyEmbedder } from './helpers/tiny-embedder.ts';
 
@@ -27,17 +27,6 @@ async function sample(): Promise<StoredIndex> {
     vectors: Float32Array.from([1, 0]),
     tags: await tagCorpus([article], null),
   };
-}
-
-/** Replaces a file of the current generation and fixes every checksum over it, as a buggy writer would leave it. */
-function rewrite(dir: string, gen: string, file: string, bytes: string) {
-  writeFileSync(join(dir, gen, file), bytes);
-  const manifest = JSON.parse(readFileSync(join(dir, gen, 'manifest.json'), 'utf8'));
-  manifest.files[file] = createHash('sha256').update(bytes).digest('hex');
-  writeFileSync(join(dir, gen, 'manifest.json'), JSON.stringify(manifest));
-  const pointer = JSON.parse(readFileSync(join(dir, 'CURRENT'), 'utf8'));
-  pointer.manifest = createHash('sha256').update(JSON.stringify(manifest)).digest('hex');
-  writeFileSync(join(dir, 'CURRENT'), JSON.stringify(pointer));
 }
 
 describe('sentence tags saved with the index', () => {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { decodeSentenceVectors, embedSentences, encodeSentenceVectors } from '..
 import { Snapshot } from '../retrieval/stores/embedded/snapshot.ts';
 import { currentGeneration, IndexCorruptError, loadIndex, saveIndex } from '../retrieval/stores/embedded/store.ts';
 import type { Article } from '../retrieval/types.ts';
+import { rewrite } from './helpers/rewrite-generation.ts';
 import { seedSettings } from './helpers/seed.ts';
 import { counting, tinyEmbedder } from './helpers/tiny-embedder.ts';
 
@@ -18,17 +18,6 @@ const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, x, i) => Math
 
 const TEXT = 'Mayor Jo Park opened the tram line on March 3, 2024. It cost 40 million euros. Fares are free in May.';
 const article: Article = { id: 'f/a', title: 'Tram', author: 'Ann Lee', source: 'Src', date: '2024-05-24', url: null, standfirst: null, text: TEXT, paragraphs: [{ start: 0, end: TEXT.length, section: null }], notes: ['Ann Lee covers transport.'], file: 'f.md' };
-
-/** Replaces a file of the current generation and fixes every checksum over it, as a buggy writer would leave it. */
-function rewrite(dir: string, gen: string, file: string, bytes: string | Uint8Array) {
-  writeFileSync(join(dir, gen, file), bytes);
-  const manifest = JSON.parse(readFileSync(join(dir, gen, 'manifest.json'), 'utf8'));
-  manifest.files[file] = createHash('sha256').update(bytes).digest('hex');
-  writeFileSync(join(dir, gen, 'manifest.json'), JSON.stringify(manifest));
-  const pointer = JSON.parse(readFileSync(join(dir, 'CURRENT'), 'utf8'));
-  pointer.manifest = createHash('sha256').update(JSON.stringify(manifest)).digest('hex');
-  writeFileSync(join(dir, 'CURRENT'), JSON.stringify(pointer));
-}
 
 describe('sentence vectors saved with the index', async () => {
   // The seed index is built by the default model (MiniLM): its saved vectors must be what ask would compute.
