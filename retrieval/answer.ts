@@ -34,8 +34,8 @@ export interface Candidate {
 }
 
 const MAX_PER_ARTICLE = 3;
-// Answer types the tagger finds reliably (numbers and dates), so their absence is evidence.
-const MUST_HOLD = new Set<string>(['number', 'date', 'age', 'duration']);
+// Answer types the tagger finds reliably (numbers, dates, what someone said), so their absence is evidence.
+const MUST_HOLD = new Set<string>(['number', 'date', 'age', 'duration', 'statement']);
 const CANDIDATES = 30;
 // Chunks whose sentences get embedded; more passages asked for means more chunks.
 const SENTENCE_CHUNKS = 8;
@@ -223,10 +223,12 @@ export async function findPassages(snap: SearchIndex, q: Float32Array, question:
   const shown = chosen.filter((c) => c.p >= cal.threshold * 0.6);
   // A count, a date, an age or a length asked for and found in none of the best passages: the corpus
   // covers the topic but not the fact ("how many were arrested?" where no arrests are counted).
-  // A count of something else still holds off this refusal: judged by its words, "off focus" would
-  // refuse paraphrases ("how many tip-offs?" answered by "900 anonymous complaints"); it only loses its bold.
+  // When the question says what it counts, a count of something else is no answer either ("how many
+  // hostages?" against "49 Palestinians"), unless its words mean the thing counted (confirmFocusByMeaning);
+  // nor are the words of someone other than the speaker asked about.
   const { expects } = analysis;
-  const missing = expects !== null && MUST_HOLD.has(expects) && !shown.slice(0, 3).some((c) => c.window.answer);
+  const focused = (expects === 'number' && analysis.counts.size > 0) || expects === 'statement';
+  const missing = expects !== null && MUST_HOLD.has(expects) && !shown.slice(0, 3).some((c) => c.window.answer && !(focused && c.window.offFocus));
   if (top >= cal.threshold && !missing) return { answered: true, passages: shown.map(toPassage), related: [] };
   return { answered: false, passages: [], related: top >= cal.relatedFloor ? chosen.slice(0, 3).map(toPassage) : [] };
 }

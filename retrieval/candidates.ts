@@ -13,7 +13,7 @@ export interface Window extends Span {
   answer: Span | null;
   /** The sentences just before and after the window in its paragraph, if any. */
   neighbours: Span[];
-  /** The answer is of the type asked for but not about what was asked: a count of something else, a date where a time of day was asked. */
+  /** The answer is of the type asked for but not about what was asked: a count of something else, a date where a time of day was asked, words of another speaker. */
   offFocus: boolean;
 }
 
@@ -75,21 +75,28 @@ export function answerSpan(source: string, sentences: Span[], q: QuestionAnalysi
   const want: AnswerType | null = q.expects;
   if (!want) return null;
   let best: { rank: number; start: number; end: number; offFocus: boolean } | null = null;
+  // Words said by someone other than the speaker asked about are of the right kind but not the answer.
+  const otherSpeaker = want === 'statement' && q.speaker.size > 0 && !terms(sentences.map((s) => source.slice(s.start, s.end)).join(' ')).some((t) => q.speaker.has(t));
   for (const [k, s] of sentences.entries()) {
     const text = source.slice(s.start, s.end);
     for (const e of entitySpans(text)) {
       const f = fit(want, e.type);
       if (f === null || (q.strictPerson && e.type !== 'person')) continue;
-      if (want !== 'reason' && want !== 'definition') {
+      const clause = want === 'reason' || want === 'definition' || want === 'statement';
+      if (!clause) {
         const ts = terms(text.slice(e.start, e.end));
         if (!ts.length || ts.every((t) => q.terms.has(t))) continue;
       }
       // Within one fit, the number next to the thing counted, or the time of day asked for, comes first.
-      const misses = (q.counts.size && e.type === 'number' && !countsNext(text, e.end, q.counts)) || (q.timeOfDay && !TIME_OF_DAY.test(text.slice(e.start, e.end)));
+      const misses = (q.counts.size && e.type === 'number' && !countsNext(text, e.end, q.counts)) || (q.timeOfDay && !TIME_OF_DAY.test(text.slice(e.start, e.end))) || otherSpeaker;
       const rank = f * 1e12 + (misses ? 5e11 : 0) + k * 1e8 + e.start;
       if (best && (rank > best.rank || (rank === best.rank && e.end - e.start <= best.end - best.start))) continue;
-      const end = want === 'reason' || want === 'definition' ? clauseEnd(text, e.end) : e.end;
-      best = { rank, start: s.start + e.start, end: s.start + end, offFocus: !!misses };
+      // Words in quotation marks are the statement itself; after a verb of saying, the clause it opens is.
+      const quoted = /[“"‘']/.test(text[e.start - 1] ?? '');
+      const end = clause && !quoted ? clauseEnd(text, e.end) : e.end;
+      const from = want === 'statement' && !quoted ? e.end + (/^[\s,:]*(?:that\s+)?/.exec(text.slice(e.end))?.[0].length ?? 0) : e.start;
+      if (from >= end) continue;
+      best = { rank, start: s.start + from, end: s.start + end, offFocus: !!misses };
     }
   }
   return best && { start: best.start, end: best.end, offFocus: best.offFocus };

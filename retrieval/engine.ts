@@ -8,6 +8,7 @@ import type { IndexBackend } from './stores/backend.ts';
 import { openBackend } from './stores/open.ts';
 import type { SearchIndex } from './stores/search-index.ts';
 import { isFolder } from './stores/embedded/store.ts';
+import { expandShorthand } from './shorthand.ts';
 import { summarize, type Summary } from './summary.ts';
 import { stripInvisible, words } from './text.ts';
 import { metaOf, type Answer, type Article, type ArticleMeta, type Passage } from './types.ts';
@@ -152,15 +153,16 @@ export class Engine {
 
   async ask(question: string, opts: AskOptions = {}): Promise<Answer> {
     const q = checkQuestion(question);
+    const text = expandShorthand(q);
     const snap = await this.fresh();
-    const [vector] = await this.embedder.embed([q]);
+    const [vector] = await this.embedder.embed([text]);
     const { findPassages } = await answerStage();
-    return { question: q, ...(await findPassages(snap, vector!, q, opts, (texts) => this.embedder.embed(texts))) };
+    return { question: q, ...(await findPassages(snap, vector!, text, opts, (texts) => this.embedder.embed(texts))) };
   }
 
   /** Every candidate quote with its features and probability, best first: what `ask` chose from (fitting, debugging). */
   async candidates(question: string, opts: AskOptions = {}): Promise<Candidate[]> {
-    const q = checkQuestion(question);
+    const q = expandShorthand(checkQuestion(question));
     const snap = await this.fresh();
     const [vector] = await this.embedder.embed([q]);
     const { scoreCandidates } = await answerStage();

@@ -5,7 +5,7 @@ import { storedSpans } from './sentence-tags.ts';
 nlp.plugin(dates);
 
 /** What a question asks for, and what a passage can supply. */
-export type AnswerType = 'person' | 'organisation' | 'name' | 'date' | 'number' | 'age' | 'duration' | 'place' | 'reason' | 'definition';
+export type AnswerType = 'person' | 'organisation' | 'name' | 'date' | 'number' | 'age' | 'duration' | 'place' | 'reason' | 'definition' | 'statement';
 
 export interface EntitySpan {
   type: AnswerType;
@@ -16,6 +16,7 @@ export interface EntitySpan {
 // Roles that only a person holds: the capitalised words right after one are that person's name,
 // even when compromise does not know the first name ("foreign affairs chief Josep Borrell").
 export const PERSON_ROLES = ['chief', 'head', 'secretary', 'minister', 'president', 'premier', 'chancellor', 'leader', 'prosecutor', 'judge', 'lawyer', 'attorney', 'spokesman', 'spokeswoman', 'spokesperson', 'ambassador', 'envoy', 'candidate', 'member', 'official', 'commander', 'general', 'governor', 'mayor', 'senator', 'chairman', 'chairwoman', 'chair', 'director', 'founder', 'activist', 'journalist', 'reporter', 'editor', 'correspondent', 'diplomat', 'author', 'writer', 'columnist', 'deputy', 'lawmaker', 'legislator', 'mp', 'professor', 'researcher', 'economist', 'analyst', 'pundit', 'coordinator', 'organiser', 'organizer', 'king', 'queen', 'prince'];
+const SPEECH_VERBS = 'said|says|told|tells|stated|states|warned|warns|claimed|claims|argued|argues|announced|announces|declared|declares|added|adds|insisted|insists|stressed|stresses|replied|replies|responded|responds|asserted|asserts|alleged|alleges|explained|explains|urged|urges|vowed|vows|promised|promises|expressed|threatened|threatens';
 const ROLE_THEN_NAME = `(${PERSON_ROLES.join('|')}) [#ProperNoun #ProperNoun+]`;
 // Most sentences hold no role word: a plain regular expression spares them compromise's match.
 const ROLE_WORD = new RegExp(`\\b(${PERSON_ROLES.join('|')})\\b`, 'i');
@@ -47,6 +48,9 @@ const VIEWS: [AnswerType, (d: any, text: string) => any][] = [
   ['reason', (d) => d.match('(because|due to|owing to|since|as a result|in order to|so as to|in protest|to protest|protesting|demanding|against|over|aimed at|in response to|after|amid|the reason)')],
   ['definition', (d) => d.match('(is|are|was|were|means|refers to|stands for|known as|called) (a|an|the)?')],
   ['definition', (d) => d.match('#ProperNoun+ [#Comma] (a|an|the|who|which)').growRight('#Noun')],
+  // What someone said: their words in quotation marks, or the clause a verb of saying opens.
+  ['statement', (d) => d.quotations().filter((m: any) => m.terms().length >= 3)],
+  ['statement', (d) => d.match(`(${SPEECH_VERBS}|according to)`)],
 ];
 
 const NAME_GOES_ON = /^ (\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}?\p{Ll}+)?)(?![\p{L}])/u;

@@ -21,10 +21,12 @@ export interface QuestionAnalysis {
   aboutPhoto: boolean;
   /** The question asks where a piece was (first) published: its source answers it. */
   aboutSource: boolean;
+  /** Stemmed words naming who a "what did X say?" question asks about (X); empty otherwise. */
+  speaker: Set<string>;
 }
 
 // Counted nouns that any count of people or things answers: "how many people were hurt?" is answered by "49 Palestinians".
-const GENERIC_COUNTS = new Set(['people', 'person', 'persons', 'individuals', 'ones', 'times', 'total', 'all', 'in']);
+const GENERIC_COUNTS = new Set(['people', 'folks', 'person', 'persons', 'individuals', 'ones', 'times', 'total', 'all', 'in']);
 // The counted phrase ends at its verb, preposition or pronoun.
 const STOP_COUNTED = /^(of|do|does|did|is|are|was|were|have|has|had|will|would|can|could|should|got|get|gets|went|go|die|live|in|on|at|for|from|by|with|under|over|to|since|during|according|so|there|they|he|she|it|we|you|i|this|that|these|those|the|a|an)$/;
 
@@ -33,14 +35,20 @@ const HEADS: [AnswerType, string[]][] = [
   ['person', ['person', 'people', 'man', 'woman', 'prime', 'politician', 'student', 'students', 'leaders', 'candidates', 'officials', ...PERSON_ROLES]],
   ['organisation', ['organisation', 'organization', 'group', 'company', 'party', 'union', 'movement', 'government', 'agency', 'body', 'ministry', 'outlet', 'publication', 'newspaper', 'bank', 'court', 'parties', 'groups', 'organisations', 'organizations', 'unions', 'movements', 'companies', 'site', 'website', 'source']],
   ['place', ['country', 'city', 'place', 'region', 'state', 'town', 'area', 'countries', 'cities', 'university', 'capital', 'location', 'province', 'neighbourhood', 'neighborhood', 'constituency', 'seat']],
-  ['date', ['year', 'date', 'day', 'days', 'month', 'time', 'dates', 'week', 'weekday', 'hour', 'morning', 'evening', 'night']],
-  ['number', ['number', 'amount', 'percentage', 'share', 'figure', 'count', 'total', 'toll', 'size', 'turnout', 'price', 'cost', 'sum', 'score', 'margin', 'salary', 'budget', 'population']],
+  ['date', ['year', 'years', 'date', 'day', 'days', 'month', 'months', 'time', 'dates', 'week', 'weeks', 'weekday', 'hour', 'morning', 'evening', 'night']],
+  ['number', ['number', 'amount', 'percentage', 'share', 'figure', 'count', 'total', 'toll', 'size', 'turnout', 'price', 'cost', 'sum', 'score', 'margin', 'salary', 'budget', 'population', 'tally', 'value', 'volume', 'quantity', 'rate', 'proportion']],
   ['age', ['age']],
 ];
 
 // "…according to the author", "what does the writer think…": a question about the piece's content, attributed to its writer.
 const ATTRIBUTION =
   /\b(according to|per|in) (the|this|that) (author|writer|columnist)s?\b|\b(author|writer|columnist)s?'?s? (telling|view|opinion|words|account|argument)\b|\b(author|writer|columnist)s?'?s? (say|says|said|think|thinks|thought|expects?|argues?|argued|claims?|claimed|believes?|mentions?|mentioned|points?|pointed|lists?|listed|describes?|described|calls?|called|cites?|cited|suggests?|suggested|predicts?|predicted|sees?|saw|considers?|considered|writes?|wrote|warns?|warned|notes?|noted|blames?|blamed|accuses?|accused|compares?|compared|expects?|hopes?|fears?|reckons?|reckoned|feels?|felt|insists?|insisted|asserts?|asserted|maintains?|maintained|contends?|contended|implies|implied|imply|means?|meant|reports?|reported|recalls?|recalled|quotes?|quoted|highlights?|highlighted|stresses|stressed|stress|emphasi[sz]es?|emphasi[sz]ed)\b/;
+
+// "What did the mayor tell reporters?", "how did the union respond?": asks for someone's words. The
+// writer's own view is the whole piece (ATTRIBUTION), and "he" may be the writer: neither is a speaker.
+const SAID =
+  /^(?:what (?:did|does|do|has|have|had) (.+?) (?:say|tell|reply|answer|claim|argue|state|announce|warn|declare|insist|promise|allege|testify)|how (?:did|does|do|has|have|had) (.+?) (?:respond|react|reply|answer))\b/;
+const NOT_A_SPEAKER = /\b(author|writer|columnist|piece|article|story|report|op-ed|he|she|they|it|you|i|we|them)s?\b/;
 
 // "Where was the piece first published?", "which site ran it?": asked of the piece, answered by its source.
 const PUBLISHED =
@@ -57,7 +65,27 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const counted = countedWords(expects, lower);
   const aboutPhoto = /\b(photos?|photographs?|photographer|pictures?|pictured|images?|captions?)\b/.test(lower);
   const aboutSource = PUBLISHED.test(lower);
-  return { expects, aboutAuthor, strictPerson, terms: new Set(terms(question)), counts: new Set(terms(counted)), counted, timeOfDay, aboutPhoto, aboutSource };
+  const said = saidBy(lower);
+  return {
+    expects: said === null ? expects : 'statement',
+    aboutAuthor,
+    strictPerson,
+    terms: new Set(terms(question)),
+    counts: new Set(terms(counted)),
+    counted,
+    timeOfDay,
+    aboutPhoto,
+    aboutSource,
+    speaker: new Set(said ? terms(said) : []),
+  };
+}
+
+/** Who a question asks the words of ("what did the mayor tell…" → "the mayor"), or null when it does not ask for someone's words. */
+function saidBy(lower: string): string | null {
+  const first = /\b(how|when|where|why|who|whom|whose|which|what)\b/.exec(lower);
+  const m = first && SAID.exec(lower.slice(first.index));
+  const speaker = m && (m[1] ?? m[2])!;
+  return speaker && !NOT_A_SPEAKER.test(speaker) && !ATTRIBUTION.test(lower) ? speaker : null;
 }
 
 /** The words after "how many"/"how much", up to three, before the verb: the thing counted ("how many of the dead…" and "how many survived" do not say). */
@@ -114,6 +142,10 @@ function expectedType(question: string, lower: string): AnswerType | null {
 }
 
 type Term = { normal: string; tags: string[] };
+const HEAD_WORDS = new Set(HEADS.flatMap(([, nouns]) => nouns));
+// Nouns of measure and time: the word before one is its modifier ("vote share", "release date").
+const MEASURES = new Set(HEADS.filter(([type]) => type === 'number' || type === 'date').flatMap(([, nouns]) => nouns));
+const AUXILIARY = /^(do|does|did|is|are|was|were|has|have|had|will|would|can|could|should|may|might|must)$/;
 const STOPS = ['Verb', 'Auxiliary', 'Copula', 'Preposition', 'Conjunction', 'Pronoun', 'QuestionWord'];
 
 /** The last noun of the phrase after "which"/"what" (or "what is the"), before its verb or preposition. */
@@ -126,10 +158,12 @@ function headNoun(doc: any): Term | null {
   if (terms[i] && /^(is|was|are|were)$/.test(terms[i]!.normal)) i++;
   if (terms[i]?.normal === 'the') i++;
   let head: Term | null = null;
-  for (; i < terms.length; i++) {
+  for (const first = i; i < terms.length; i++) {
     const t = terms[i]!;
-    if (t.tags.some((g) => STOPS.includes(g)) || t.normal === 'the') break;
-    if (t.tags.includes('Noun')) head = t;
+    // compromise reads "date" in "what date will…" and "vote" in "what vote share…" as verbs; right after "what" they are nouns.
+    const noun = t.tags.includes('Noun') || (i === first && !AUXILIARY.test(t.normal) && (HEAD_WORDS.has(t.normal) || MEASURES.has(terms[i + 1]?.normal ?? '')));
+    if (!noun && (t.tags.some((g) => STOPS.includes(g)) || t.normal === 'the')) break;
+    if (noun) head = t;
   }
   return head;
 }

@@ -7,6 +7,7 @@ import { answerSpan } from '../retrieval/candidates.ts';
 import { entitySpans, satisfies, type AnswerType } from '../retrieval/entities.ts';
 import { Engine } from '../retrieval/engine.ts';
 import { analyzeQuestion } from '../retrieval/question.ts';
+import { expandShorthand } from '../retrieval/shorthand.ts';
 import { akin, QueryTerms } from '../retrieval/quotes.ts';
 import { terms } from '../retrieval/text.ts';
 import type { Passage } from '../retrieval/types.ts';
@@ -96,6 +97,16 @@ describe('the words that answer, inside a quote', () => {
   it('gives a reason as the clause its cue opens, up to the end of the clause', () => {
     expect(spanOf('Why did the dockers strike?', 'The dockers struck because the port cut 300 jobs; talks failed.')).toBe('because the port cut 300 jobs');
   });
+
+  it("gives someone's words as what they said in quotation marks, or the clause after a verb of saying", () => {
+    const ask = 'What did the harbour master tell the crews?';
+    expect(spanOf(ask, '“Nobody sails before noon,” the harbour master told the crews.')).toBe('Nobody sails before noon');
+    expect(spanOf(ask, 'The harbour master warned that the storm would close the port; the crews stayed.')).toBe('the storm would close the port');
+    expect(spanOf(ask, 'The harbour master met the crews at dawn.')).toBeNull();
+    // Words of someone else are of the right kind but not what was asked.
+    const other = 'The mayor said the port would reopen.';
+    expect(answerSpan(other, [{ start: 0, end: other.length }], analyzeQuestion(ask))?.offFocus).toBe(true);
+  });
 });
 
 describe('question words found in a quote', () => {
@@ -139,6 +150,22 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
     expect(analyzeQuestion('Where was the piece on the port first published?').aboutSource).toBe(true);
     expect(analyzeQuestion('Which site ran the article?').aboutSource).toBe(true);
     expect(analyzeQuestion('Where was the accord published?').aboutSource).toBe(false);
+    // compromise reads "date" and "vote" after "what" as verbs; they are the nouns the question asks about.
+    expect(analyzeQuestion('On what date will the port reopen?').expects).toBe('date');
+    expect(analyzeQuestion('what vote share did the dockers back the strike with').expects).toBe('number');
+    expect(analyzeQuestion('What was the final tally of the ballot?').expects).toBe('number');
+    expect(analyzeQuestion('In which years was the accord negotiated?').expects).toBe('date');
+    // Someone's words, and whose: the writer's own view is the whole piece, not a statement to find.
+    expect(analyzeQuestion('What did the union chair say about the jobs?')).toMatchObject({ expects: 'statement', speaker: new Set(['union', 'chair']) });
+    expect(analyzeQuestion('How did the port authority respond to the strike?').expects).toBe('statement');
+    expect(analyzeQuestion('What does the writer say about the strike?').expects).not.toBe('statement');
+    expect(analyzeQuestion('What did he say about the strike?').expects).not.toBe('statement');
+  });
+
+  it('writes out chat shorthand before reading the question', () => {
+    expect(expandShorthand('how many yrs did the ppl of the port wait, 2 hrs?')).toBe('how many years did the people of the port wait, 2 hours?');
+    // Words that merely start like shorthand stay as typed.
+    expect(expandShorthand('The yrsa and hrsh groups')).toBe('The yrsa and hrsh groups');
   });
 
   it('answers a paraphrase that shares no verb with the text, quoting the sentence with the dates in bold', async () => {
@@ -196,9 +223,10 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
 
   it('does not bold a count of something else as the answer, and knows a synonym of the thing counted by meaning', async () => {
     const bolded = (p: Passage) => (p.answer ? p.quote.slice(p.answer.start, p.answer.end) : null);
-    // The article counts jobs (800), never cranes.
+    // The article counts jobs (800), never cranes: no answer, the count of jobs offered as related reading.
     const other = await engine.ask('How many cranes could the dockers lose?');
-    const shown = [...other.passages, ...other.related];
+    expect(other.answered).toBe(false);
+    const shown = other.related;
     expect(shown[0]?.article.title).toBe('Dock Workers Halt the Port of Rotterdam');
     const jobs = shown.find((p) => p.quote.includes('800 jobs'));
     expect(jobs).toBeDefined();
@@ -250,6 +278,18 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
     expect(a.answered).toBe(true);
     expect(a.passages[0]).toMatchObject({ kind: 'author', article: { title: 'Ferry Crews Vote to Strike Over Night Shifts' } });
     expect(a.passages[0]!.quote).toContain('maritime correspondent');
+  });
+
+  it("answers what someone said with their words in bold, and refuses when the one asked about has no words in the corpus", async () => {
+    const said = await engine.ask('What did the union chair say about the jobs?');
+    expect(said.answered).toBe(true);
+    const top = said.passages[0]!;
+    expect(top.quote).toContain('Jane Doe');
+    expect(top.quote.slice(top.answer!.start, top.answer!.end)).toBe('members would not accept the loss of 800 jobs');
+    // Kenji Ito signed the accord; nothing he said is reported.
+    const silent = await engine.ask('What did Kenji Ito say about the accord?');
+    expect(silent.answered).toBe(false);
+    expect(silent.related.some((p) => p.quote.includes('Kenji Ito'))).toBe(true);
   });
 
   it('takes a date for no answer when a time of day is asked for', async () => {
