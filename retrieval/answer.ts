@@ -34,7 +34,8 @@ export interface Candidate {
 }
 
 const MAX_PER_ARTICLE = 3;
-// Answer types the tagger finds reliably (numbers, dates, what someone said), so their absence is evidence.
+// Answer types the tagger finds reliably (numbers, dates, what someone said), so their absence is evidence;
+// so is a person's for a role only a person fills ("who is the union's general secretary?"), which names usually follow.
 const MUST_HOLD = new Set<string>(['number', 'date', 'age', 'duration', 'statement']);
 const CANDIDATES = 30;
 // Chunks whose sentences get embedded; more passages asked for means more chunks.
@@ -228,7 +229,7 @@ export async function findPassages(snap: SearchIndex, q: Float32Array, question:
   // nor are the words of someone other than the speaker asked about.
   const { expects } = analysis;
   const focused = (expects === 'number' && analysis.counts.size > 0) || expects === 'statement';
-  const missing = expects !== null && MUST_HOLD.has(expects) && !shown.slice(0, 3).some((c) => c.window.answer && !(focused && c.window.offFocus));
+  const missing = expects !== null && (MUST_HOLD.has(expects) || (expects === 'person' && analysis.strictPerson)) && !shown.slice(0, 3).some((c) => c.window.answer && !(focused && c.window.offFocus));
   if (top >= cal.threshold && !missing) return { answered: true, passages: shown.map(toPassage), related: [] };
   return { answered: false, passages: [], related: top >= cal.relatedFloor ? chosen.slice(0, 3).map(toPassage) : [] };
 }

@@ -102,9 +102,24 @@ export function answerSpan(source: string, sentences: Span[], q: QuestionAnalysi
   return best && { start: best.start, end: best.end, offFocus: best.offFocus };
 }
 
-/** Whether one of the counted words follows a number within four words ("3,500 munitions", "thousands of jobs"). */
+/** Whether the number ending at `from` counts one of the counted words ("3,500 munitions", "thousands of jobs"; not "twelve days of the Israeli offensive" for Israelis). */
 function countsNext(text: string, from: number, counts: Set<string>): boolean {
-  return terms(text.slice(from).split(/\s+/).slice(0, 5).join(' ')).some((t) => counts.has(t));
+  return terms(countedAfter(text, from)).some((t) => counts.has(t));
+}
+
+// Words that end the noun a number counts ("1,413 children and 806 women", "27 kitchens in the city").
+const ENDS_COUNTED = /^(and|or|but|of|from|with|in|on|at|to|for|by|who|which|that|we|they|were|was|are|is|have|has|had|will|would|the|a|an|as|than|since|including|across|over|under)$/i;
+
+/** The words a number counts, up to three, to the next function word or punctuation: "thousands of jobs" → "jobs". */
+export function countedAfter(source: string, end: number): string {
+  const words = source.slice(end, end + 80).split(/[,.;:!?()“”"—–]/)[0]!.trim().split(/\s+/);
+  if (words[0] === 'of') words.splice(0, words[1] === 'the' ? 2 : 1);
+  const out: string[] = [];
+  for (const w of words) {
+    if (!w || ENDS_COUNTED.test(w) || out.length === 3) break;
+    out.push(w);
+  }
+  return out.join(' ');
 }
 
 /** Where the clause running through `from` ends: the next semicolon or dash (an aside in brackets stays in), or the sentence's end, without closing punctuation. */

@@ -50,7 +50,9 @@ const VIEWS: [AnswerType, (d: any, text: string) => any][] = [
   ['definition', (d) => d.match('#ProperNoun+ [#Comma] (a|an|the|who|which)').growRight('#Noun')],
   // What someone said: their words in quotation marks, or the clause a verb of saying opens.
   ['statement', (d) => d.quotations().filter((m: any) => m.terms().length >= 3)],
-  ['statement', (d) => d.match(`(${SPEECH_VERBS}|according to)`)],
+  // "alleged extortion" is not someone speaking.
+  ['statement', (d) => d.match(`(${SPEECH_VERBS})`).filter((m: any) => m.has('#Verb'))],
+  ['statement', (d) => d.match('according to')],
 ];
 
 const NAME_GOES_ON = /^ (\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}?\p{Ll}+)?)(?![\p{L}])/u;

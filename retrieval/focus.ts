@@ -1,4 +1,5 @@
 import type { Candidate, EmbedFn } from './answer.ts';
+import { countedAfter } from './candidates.ts';
 import { entitySpans } from './entities.ts';
 import type { QuestionAnalysis } from './question.ts';
 
@@ -6,20 +7,6 @@ import type { QuestionAnalysis } from './question.ts';
 // near-synonyms only ("kids" / "children" 0.89 with MiniLM); kindred groups are not the same thing
 // ("Israelis" / "Palestinians" 0.78, "constituencies" / "seats" 0.46).
 const SAME_THING = 0.8;
-// Words that end the noun a number counts ("1,413 children and 806 women", "27 kitchens in the city").
-const ENDS_COUNTED = /^(and|or|but|of|from|with|in|on|at|to|for|by|who|which|that|we|they|were|was|are|is|have|has|had|will|would|the|a|an|as|than|since|including|across|over|under)$/i;
-
-/** The words a number counts, up to three, to the next function word or punctuation: "thousands of jobs" → "jobs". */
-function countedAfter(source: string, end: number): string {
-  const words = source.slice(end, end + 80).split(/[,.;:!?()“”"—–]/)[0]!.trim().split(/\s+/);
-  if (words[0] === 'of') words.splice(0, words[1] === 'the' ? 2 : 1);
-  const out: string[] = [];
-  for (const w of words) {
-    if (!w || ENDS_COUNTED.test(w) || out.length === 3) break;
-    out.push(w);
-  }
-  return out.join(' ');
-}
 
 /**
  * Candidates whose counts were all judged off focus by their words alone get a second look by

@@ -160,8 +160,10 @@ function headNoun(doc: any): Term | null {
   let head: Term | null = null;
   for (const first = i; i < terms.length; i++) {
     const t = terms[i]!;
-    // compromise reads "date" in "what date will…" and "vote" in "what vote share…" as verbs; right after "what" they are nouns.
-    const noun = t.tags.includes('Noun') || (i === first && !AUXILIARY.test(t.normal) && (HEAD_WORDS.has(t.normal) || MEASURES.has(terms[i + 1]?.normal ?? '')));
+    // compromise reads "date" in "what date will…", "vote" in "what vote share…" and "count" in "the vote count" as verbs: in the question's noun phrase they are nouns.
+    const noun =
+      t.tags.includes('Noun') ||
+      (!AUXILIARY.test(t.normal) && ((i === first && (HEAD_WORDS.has(t.normal) || MEASURES.has(terms[i + 1]?.normal ?? ''))) || (head !== null && MEASURES.has(t.normal))));
     if (!noun && (t.tags.some((g) => STOPS.includes(g)) || t.normal === 'the')) break;
     if (noun) head = t;
   }

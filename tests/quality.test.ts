@@ -83,6 +83,9 @@ describe('the words that answer, inside a quote', () => {
     const of = (question: string) => answerSpan(text, [{ start: 0, end: text.length }], analyzeQuestion(question))?.offFocus;
     expect(of('How many journalists were arrested?')).toBe(true);
     expect(of('How many activists were arrested?')).toBe(false);
+    // A number counts the noun right after it, not a word further on.
+    const days = 'Police searched the kitchens for twelve days of the activists’ protest.';
+    expect(answerSpan(days, [{ start: 0, end: days.length }], analyzeQuestion('How many activists were arrested?'))?.offFocus).toBe(true);
     expect(analyzeQuestion('How many student activists were arrested?').counted).toBe('student activists');
     // "people", "of the dead" and a bare verb do not say what is counted: any count may answer.
     expect(analyzeQuestion('How many people were hurt?').counted).toBe('');
@@ -290,6 +293,14 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
     const silent = await engine.ask('What did Kenji Ito say about the accord?');
     expect(silent.answered).toBe(false);
     expect(silent.related.some((p) => p.quote.includes('Kenji Ito'))).toBe(true);
+  });
+
+  it('refuses a question for the holder of a role when no person is named in the best passages', async () => {
+    // The cup preview speaks of "both coaches" but names neither.
+    const a = await engine.ask('Who is the City coach expecting a close game?');
+    expect(a.answered).toBe(false);
+    expect(a.related[0]?.article.title).toBe('City and United Meet in the Cup Final');
+    expect((await engine.ask('Who is the union chair in Rotterdam?')).passages[0]?.quote).toContain('Jane Doe');
   });
 
   it('takes a date for no answer when a time of day is asked for', async () => {
