@@ -79,9 +79,13 @@ export function answerSpan(source: string, sentences: Span[], q: QuestionAnalysi
   const otherSpeaker = want === 'statement' && q.speaker.size > 0 && !terms(sentences.map((s) => source.slice(s.start, s.end)).join(' ')).some((t) => q.speaker.has(t));
   for (const [k, s] of sentences.entries()) {
     const text = source.slice(s.start, s.end);
-    for (const e of entitySpans(text)) {
-      const f = fit(want, e.type);
-      if (f === null || (q.strictPerson && e.type !== 'person')) continue;
+    const spans = entitySpans(text);
+    for (const e of spans) {
+      // compromise knows few non-Western first names ("Ranil Wickremesinghe" is only a name to it): a
+      // name of capitalised words that is no body or place stands in for a person.
+      const asPerson = q.strictPerson && e.type === 'name' && personLike(text, e, spans);
+      const f = asPerson ? 1 : fit(want, e.type);
+      if (f === null || (q.strictPerson && e.type !== 'person' && !asPerson)) continue;
       const clause = want === 'reason' || want === 'definition' || want === 'statement';
       if (!clause) {
         const ts = terms(text.slice(e.start, e.end));
@@ -100,6 +104,13 @@ export function answerSpan(source: string, sentences: Span[], q: QuestionAnalysi
     }
   }
   return best && { start: best.start, end: best.end, offFocus: best.offFocus };
+}
+
+const CAPITALISED_WORDS = /^\p{Lu}[\p{L}'’-]+(?: \p{Lu}[\p{L}'’.-]+)+$/u;
+
+/** Two or more capitalised words, no comma, overlapping no organisation or place. */
+function personLike(text: string, e: Span, spans: { type: AnswerType; start: number; end: number }[]): boolean {
+  return CAPITALISED_WORDS.test(text.slice(e.start, e.end)) && !spans.some((o) => (o.type === 'organisation' || o.type === 'place') && o.start < e.end && e.start < o.end);
 }
 
 /** Whether the number ending at `from` counts one of the counted words ("3,500 munitions", "thousands of jobs"; not "twelve days of the Israeli offensive" for Israelis). */

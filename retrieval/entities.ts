@@ -56,6 +56,8 @@ const VIEWS: [AnswerType, (d: any, text: string) => any][] = [
 ];
 
 const NAME_GOES_ON = /^ (\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}?\p{Ll}+)?)(?![\p{L}])/u;
+// Capitalised words just before " (30)": "Srijan Bhattacharya (31)".
+const NAME_BEFORE = /((?:\p{Lu}[\p{L}'’-]+ ){0,3}\p{Lu}[\p{L}'’-]+) $/u;
 const CALENDAR = /\b(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sept?(ember)?|oct(ober)?|nov(ember)?|dec(ember)?|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\b\d{4}\b/i;
 const TRAILING = /[\s,.;:!?—–\-“”"’')(]+$/;
 const LEADING = /^[\s,.;:!?—–\-“”"‘'(]+/;
@@ -88,6 +90,9 @@ export function entitySpans(text: string): EntitySpan[] {
     const n = m[1] ?? m[2] ?? m[3]!;
     const start = m.index! + m[0].indexOf(n);
     out.push({ type: 'age', start, end: start + n.length });
+    // …and whoever is given an age in brackets is a person, whether or not compromise knows the name.
+    const name = m[1] ? NAME_BEFORE.exec(text.slice(0, m.index))?.[1] : undefined;
+    if (name && !out.some((e) => e.type === 'person' && e.end === m.index! - 1)) out.push({ type: 'person', start: m.index! - 1 - name.length, end: m.index! - 1 });
   }
   // Lengths written as one hyphenated word: "a 7,000-word document", "the 11-day campaign", "a decade-long blockade".
   for (const m of text.matchAll(/\b\d[\d,.]*-(?:word|page|minute|hour|day|week|month|year|km|kilometre|kilometer|mile)s?\b|\b(?:(?:an?|one|two|three|four|five|six|seven|eight|nine|ten)[- ])?(?:hour|day|week|month|year|decade|century)s?-long\b/gi)) {

@@ -51,6 +51,14 @@ describe('the words that answer, inside a quote', () => {
     expect(spanOf('Who is the port authority chief?', 'The port authority chief visited Rotterdam Harbour.')).toBeNull();
   });
 
+  it('takes a name the tagger does not know for a person when an age in brackets follows it, or when a role is asked for', () => {
+    const ages = 'In the port, Dagny Okonkwo-Rask (30) and Tiberiu Vasquez (31) are standing for the council.';
+    expect(new Set(entitySpans(ages).filter((e) => e.type === 'person').map((e) => ages.slice(e.start, e.end)))).toEqual(new Set(['Dagny Okonkwo-Rask', 'Tiberiu Vasquez']));
+    expect(spanOf('Who is the mayor that shut the port?', 'The new council under Oskaras Wickramaratne shut the port on Monday.')).toBe('Oskaras Wickramaratne');
+    // A body is not a person, however capitalised.
+    expect(spanOf('Who is the mayor that shut the port?', 'The Harbour Workers Union shut the port on Monday.')).toBeNull();
+  });
+
   it('runs a name on over the capitalised words after a first name the tagger knows, stopping at a weekday', () => {
     expect(spanOf('Who took the photo?', 'Deckhands on the quay. Photo: Wyatt Souers / Harbour Images')).toBe('Wyatt Souers');
     expect(spanOf('Who did the mayor meet?', 'The mayor met Joe Biden Monday in Paris.')).toBe('Joe Biden');
