@@ -52,7 +52,7 @@ const NOT_A_SPEAKER = /\b(author|writer|columnist|piece|article|story|report|op-
 
 // "Where was the piece first published?", "which site ran it?": asked of the piece, answered by its source.
 const PUBLISHED =
-  /\b(first|originally|initially) (published|appeared|ran|run|posted|printed|came out)\b|\b(who|which \w+|what \w+) (published|ran|carried|printed|posted) (it|this|that|the (piece|article|story|column|report|op-ed))\b|\bwhere (was|is|did) (it|this|that|the (piece|article|story|column|report|op-ed)) (published|from|appear|run|come from)\b|\b(source|courtesy) of (the|this|that) (piece|article|story|column|report)\b/;
+  /\b(first|originally|initially) (published|appeared|ran|run|posted|printed|came out)\b|\b(who|which \w+|what \w+) (published|ran|carried|printed|posted) (it|this|that|the (piece|article|story|column|report|op-ed))\b|\bwhere (was|is|did) (it|this|that|the ([\w'’-]+ ){0,6}?(piece|article|story|column|report|op-ed))( (originally|first|initially))? (published|from|appear|run|come from)\b|\b(source|courtesy) of (the|this|that) (piece|article|story|column|report)\b/;
 
 /** What the question asks for, from its question word and the noun after it. */
 export function analyzeQuestion(question: string): QuestionAnalysis {

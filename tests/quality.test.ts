@@ -161,6 +161,7 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
     expect(analyzeQuestion('Where was the piece on the port first published?').aboutSource).toBe(true);
     expect(analyzeQuestion('Which site ran the article?').aboutSource).toBe(true);
     expect(analyzeQuestion('Where was the accord published?').aboutSource).toBe(false);
+    expect(analyzeQuestion('where was the harbour strike article originally from').aboutSource).toBe(true);
     // compromise reads "date" and "vote" after "what" as verbs; they are the nouns the question asks about.
     expect(analyzeQuestion('On what date will the port reopen?').expects).toBe('date');
     expect(analyzeQuestion('what vote share did the dockers back the strike with').expects).toBe('number');
