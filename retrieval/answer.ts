@@ -129,7 +129,7 @@ function creditOf(lead: Candidate, kind: 'author' | 'source', p: number): Candid
     chunk: { id: `${article.id}#${section.toLowerCase()}`, articleId: article.id, paragraph: -1, section, ...span, note: -1 },
     kind,
     source,
-    window: { ...span, sentences: [span], neighbours: [], answer: span, offFocus: false },
+    window: { ...span, sentences: [span], neighbours: [], answer: span, offFocus: false, elsewhen: false },
     features: lead.features,
     p,
   };
@@ -226,9 +226,9 @@ export async function findPassages(snap: SearchIndex, q: Float32Array, question:
   // covers the topic but not the fact ("how many were arrested?" where no arrests are counted).
   // When the question says what it counts, a count of something else is no answer either ("how many
   // hostages?" against "49 Palestinians"), unless its words mean the thing counted (confirmFocusByMeaning);
-  // nor are the words of someone other than the speaker asked about.
+  // nor are the words of someone other than the speaker asked about, nor a passage about another year or month.
   const { expects } = analysis;
-  const focused = (expects === 'number' && analysis.counts.size > 0) || expects === 'statement';
+  const focused = (expects === 'number' && analysis.counts.size > 0) || expects === 'statement' || analysis.anchors.length > 0;
   const missing = expects !== null && (MUST_HOLD.has(expects) || (expects === 'person' && analysis.strictPerson)) && !shown.slice(0, 3).some((c) => c.window.answer && !(focused && c.window.offFocus));
   if (top >= cal.threshold && !missing) return { answered: true, passages: shown.map(toPassage), related: [] };
   return { answered: false, passages: [], related: top >= cal.relatedFloor ? chosen.slice(0, 3).map(toPassage) : [] };

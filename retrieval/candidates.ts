@@ -1,3 +1,4 @@
+import { elsewhen, timesNamed } from './anchors.ts';
 import { entitySpans, fit, TIME_OF_DAY, type AnswerType } from './entities.ts';
 import { partOf } from './parts.ts';
 import type { QuestionAnalysis } from './question.ts';
@@ -13,8 +14,10 @@ export interface Window extends Span {
   answer: Span | null;
   /** The sentences just before and after the window in its paragraph, if any. */
   neighbours: Span[];
-  /** The answer is of the type asked for but not about what was asked: a count of something else, a date where a time of day was asked, words of another speaker. */
+  /** The answer is of the type asked for but not about what was asked: a count of something else, a date where a time of day was asked, words of another speaker, a passage about another time. */
   offFocus: boolean;
+  /** The passage names none of the years or months the question is pinned to (then `offFocus` too, when it has an answer). */
+  elsewhen: boolean;
 }
 
 const MAX_WORDS = 90;
@@ -44,6 +47,9 @@ function sentencesAround(article: Article, chunk: Chunk): { source: string; all:
 export function windowsOf(article: Article, chunk: Chunk, q: QuestionAnalysis): { source: string; windows: Window[] } {
   const { source, all, inside } = sentencesAround(article, chunk);
   if (!all.length) return { source, windows: [] };
+  // A question pinned to a year or a month is not answered from a passage about another time.
+  let times: Set<string> | undefined;
+  const passageTimes = () => (times ??= timesNamed(`${article.title} ${source.slice(chunk.start, chunk.end)}`, article.date));
   const out: Window[] = [];
   const seen = new Set<string>();
   const add = (from: number, to: number) => {
@@ -55,7 +61,8 @@ export function windowsOf(article: Article, chunk: Chunk, q: QuestionAnalysis): 
     const sentences = all.slice(from, to + 1);
     const neighbours = [all[from - 1], all[to + 1]].filter((s): s is Span => !!s);
     const answer = answerSpan(source, sentences, q);
-    out.push({ start, end, sentences, neighbours, answer: answer && { start: answer.start, end: answer.end }, offFocus: !!answer?.offFocus });
+    const other = elsewhen(q.anchors, source.slice(start, end), passageTimes);
+    out.push({ start, end, sentences, neighbours, answer: answer && { start: answer.start, end: answer.end }, offFocus: !!answer && (answer.offFocus || other), elsewhen: other });
   };
   for (const i of inside) {
     const leans = i > 0 && leansOnPrevious(source.slice(all[i]!.start, all[i]!.end));

@@ -14,7 +14,8 @@ const SAME_THING = 0.8;
  * embedded in one batch. A synonym ("kids" / "children") makes that number the answer, in place.
  */
 export async function confirmFocusByMeaning(candidates: Candidate[], q: QuestionAnalysis, embed: EmbedFn | null): Promise<Candidate[]> {
-  const doubtful = candidates.filter((c) => c.window.offFocus && c.window.answer);
+  // A count from a passage about another year or month stays off focus whatever it counts.
+  const doubtful = candidates.filter((c) => c.window.offFocus && c.window.answer && !c.window.elsewhen);
   if (!embed || !q.counted || !doubtful.length) return [];
   const counts = doubtful.flatMap((c) =>
     c.window.sentences.flatMap((s) =>

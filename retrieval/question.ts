@@ -1,4 +1,5 @@
 import nlp from 'compromise';
+import { anchorsIn } from './anchors.ts';
 import { PERSON_ROLES, type AnswerType } from './entities.ts';
 import { terms } from './text.ts';
 
@@ -23,6 +24,8 @@ export interface QuestionAnalysis {
   aboutSource: boolean;
   /** Stemmed words naming who a "what did X say?" question asks about (X); empty otherwise. */
   speaker: Set<string>;
+  /** Years and months the question pins its fact to ("in May 2021" → may, 2021): see anchors.ts. */
+  anchors: string[];
 }
 
 // Counted nouns that any count of people or things answers: "how many people were hurt?" is answered by "49 Palestinians".
@@ -77,6 +80,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     aboutPhoto,
     aboutSource,
     speaker: new Set(said ? terms(said) : []),
+    anchors: anchorsIn((nlp(question) as any).dates().out('array') as string[]),
   };
 }
 

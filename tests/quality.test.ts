@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { elsewhen, timesNamed } from '../retrieval/anchors.ts';
 import { calibrationFor } from '../retrieval/calibration.ts';
 import { answerSpan } from '../retrieval/candidates.ts';
 import { entitySpans, satisfies, type AnswerType } from '../retrieval/entities.ts';
@@ -107,6 +108,21 @@ describe('the words that answer, inside a quote', () => {
 
   it('gives a reason as the clause its cue opens, up to the end of the clause', () => {
     expect(spanOf('Why did the dockers strike?', 'The dockers struck because the port cut 300 jobs; talks failed.')).toBe('because the port cut 300 jobs');
+  });
+
+  it('reads the year and month a question is pinned to, and judges a quote about another time', () => {
+    expect(analyzeQuestion('How many were killed in the war of May 2021?').anchors.sort()).toEqual(['2021', 'may']);
+    expect(analyzeQuestion('how many were hurt after oct 7').anchors).toEqual(['oct']);
+    expect(analyzeQuestion('How many may be affected?').anchors).toEqual([]);
+    // Articles capitalise months: a lower-case "may" is the verb.
+    expect(timesNamed('Talks may resume in May 2030.')).toEqual(new Set(['may', '2030']));
+    const pinned = ['2021', 'may'];
+    // A quote naming another time is about it; one naming no time is judged by its passage.
+    expect(elsewhen(pinned, 'On August 5th, 2022, 49 were killed.', () => new Set(['2021', 'may']))).toBe(true);
+    expect(elsewhen(pinned, 'In May 2021, 260 were killed.', () => new Set())).toBe(false);
+    expect(elsewhen(pinned, 'The raids killed 260.', () => new Set(['2021']))).toBe(false);
+    expect(elsewhen(pinned, 'The raids killed 260.', () => new Set(['2023']))).toBe(true);
+    expect(elsewhen([], 'On August 5th, 2022, 49 were killed.', () => new Set())).toBe(false);
   });
 
   it("gives someone's words as what they said in quotation marks, or the clause after a verb of saying", () => {
@@ -310,6 +326,16 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
     expect(a.answered).toBe(false);
     expect(a.related[0]?.article.title).toBe('City and United Meet in the Cup Final');
     expect((await engine.ask('Who is the union chair in Rotterdam?')).passages[0]?.quote).toContain('Jane Doe');
+  });
+
+  it('does not answer a question pinned to a year from a passage about another time', async () => {
+    // The dockers' 800 jobs are at stake in March 2031 (the article's date), not in 2019.
+    const other = await engine.ask('How many jobs could the dockers lose in 2019?');
+    expect(other.answered).toBe(false);
+    expect(other.related.some((p) => p.quote.includes('800 jobs'))).toBe(true);
+    const same = await engine.ask('How many jobs could the dockers lose in March 2031?');
+    expect(same.answered).toBe(true);
+    expect(same.passages.slice(0, 3).some((p) => p.quote.includes('800 jobs'))).toBe(true);
   });
 
   it('takes a date for no answer when a time of day is asked for', async () => {
