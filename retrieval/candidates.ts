@@ -144,7 +144,11 @@ export function countedAfter(source: string, end: number): string {
 function clauseEnd(text: string, from: number): number {
   const stop = /[;—–]|\s-\s/.exec(text.slice(from));
   const end = stop ? from + stop.index : text.length;
-  return from + text.slice(from, end).replace(/[\s,.;:!?"”’]+$/, '').length;
+  const clause = text.slice(from, end).replace(/[\s,.;:!?"”’]+$/, '');
+  // A quotation opened inside the clause is closed inside it too.
+  const opened = (clause.match(/“/g)?.length ?? 0) > (clause.match(/”/g)?.length ?? 0);
+  const closing = opened ? text.slice(from + clause.length, end).indexOf('”') : -1;
+  return from + clause.length + (closing >= 0 ? closing + 1 : 0);
 }
 
 /** The feature values of one window; definitions live beside the fitted weights (calibration/*.json). */

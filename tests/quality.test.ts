@@ -130,6 +130,7 @@ describe('the words that answer, inside a quote', () => {
     expect(spanOf(ask, '“Nobody sails before noon,” the harbour master told the crews.')).toBe('Nobody sails before noon');
     expect(spanOf(ask, 'The harbour master warned that the storm would close the port; the crews stayed.')).toBe('the storm would close the port');
     expect(spanOf(ask, 'The harbour master met the crews at dawn.')).toBeNull();
+    expect(spanOf(ask, 'The harbour master declared that the port is “closed to all ships.”')).toBe('the port is “closed to all ships.”');
     // Words of someone else are of the right kind but not what was asked.
     const other = 'The mayor said the port would reopen.';
     expect(answerSpan(other, [{ start: 0, end: other.length }], analyzeQuestion(ask))?.offFocus).toBe(true);
