@@ -222,8 +222,8 @@ export async function findPassages(snap: SearchIndex, q: Float32Array, question:
   const top = chosen[0]?.p ?? 0;
   // Weaker passages may follow a confident first one, but not noise.
   const shown = chosen.filter((c) => c.p >= cal.threshold * 0.6);
-  // A count, a date, an age or a length asked for and found in none of the best passages: the corpus
-  // covers the topic but not the fact ("how many were arrested?" where no arrests are counted).
+  // A count, a date, an age, a length or someone's words asked for and found in none of the best passages:
+  // the corpus covers the topic but not the fact ("how many were arrested?" where no arrests are counted).
   // When the question says what it counts, a count of something else is no answer either ("how many
   // hostages?" against "49 Palestinians"), unless its words mean the thing counted (confirmFocusByMeaning);
   // nor are the words of someone other than the speaker asked about, nor a passage about another year or month.

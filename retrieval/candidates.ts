@@ -82,8 +82,10 @@ export function answerSpan(source: string, sentences: Span[], q: QuestionAnalysi
   const want: AnswerType | null = q.expects;
   if (!want) return null;
   let best: { rank: number; start: number; end: number; offFocus: boolean } | null = null;
-  // Words said by someone other than the speaker asked about are of the right kind but not the answer.
-  const otherSpeaker = want === 'statement' && q.speaker.size > 0 && !terms(sentences.map((s) => source.slice(s.start, s.end)).join(' ')).some((t) => q.speaker.has(t));
+  // Words said by someone other than the speaker asked about are of the right kind but not the answer;
+  // "He also denounced…" may be the speaker's, named a paragraph before.
+  const said = sentences.map((s) => source.slice(s.start, s.end)).join(' ');
+  const otherSpeaker = want === 'statement' && q.speaker.size > 0 && !leansOnPrevious(said) && !terms(said).some((t) => q.speaker.has(t));
   for (const [k, s] of sentences.entries()) {
     const text = source.slice(s.start, s.end);
     const spans = entitySpans(text);
@@ -99,7 +101,7 @@ export function answerSpan(source: string, sentences: Span[], q: QuestionAnalysi
         if (!ts.length || ts.every((t) => q.terms.has(t))) continue;
       }
       // Within one fit, the number next to the thing counted, or the time of day asked for, comes first.
-      const misses = (q.counts.size && e.type === 'number' && !countsNext(text, e.end, q.counts)) || (q.timeOfDay && !TIME_OF_DAY.test(text.slice(e.start, e.end))) || otherSpeaker;
+      const misses = (q.counts.size && e.type === 'number' && !countsNext(text, e.end, q.counts, e.start)) || (q.timeOfDay && !TIME_OF_DAY.test(text.slice(e.start, e.end))) || otherSpeaker;
       const rank = f * 1e12 + (misses ? 5e11 : 0) + k * 1e8 + e.start;
       if (best && (rank > best.rank || (rank === best.rank && e.end - e.start <= best.end - best.start))) continue;
       // Words in quotation marks are the statement itself; after a verb of saying, the clause it opens is.
@@ -120,8 +122,13 @@ function personLike(text: string, e: Span, spans: { type: AnswerType; start: num
   return CAPITALISED_WORDS.test(text.slice(e.start, e.end)) && !spans.some((o) => (o.type === 'organisation' || o.type === 'place') && o.start < e.end && e.start < o.end);
 }
 
+// "How much money…" is answered by a sum in any currency.
+const MONEY = new Set(terms('money cash funds funding'));
+const CURRENCY = /(?:US\$|\$|€|£|₹|\b(?:USD|EUR|GBP|INR|dollars?|euros?|pounds?|rupees?|yuan|roubles?|rubles?|pesos?)\b)/i;
+
 /** Whether the number ending at `from` counts one of the counted words ("3,500 munitions", "thousands of jobs"; not "twelve days of the Israeli offensive" for Israelis). */
-function countsNext(text: string, from: number, counts: Set<string>): boolean {
+function countsNext(text: string, from: number, counts: Set<string>, start = from): boolean {
+  if ([...counts].some((c) => MONEY.has(c)) && CURRENCY.test(text.slice(Math.max(0, start - 5), from + 20))) return true;
   return terms(countedAfter(text, from)).some((t) => counts.has(t));
 }
 

@@ -102,6 +102,13 @@ describe('the words that answer, inside a quote', () => {
     expect(analyzeQuestion('How many survived the review?').counted).toBe('');
   });
 
+  it('answers "how much money" with a sum in a currency, not a count of something else', () => {
+    const of = (text: string) => answerSpan(text, [{ start: 0, end: text.length }], analyzeQuestion('How much money did the port pay the union?'));
+    expect(of('The port paid USD 2 million to the union.')).toMatchObject({ offFocus: false });
+    expect(of('The port paid the union €300,000 in May.')).toMatchObject({ offFocus: false });
+    expect(of('The port shipped 2 million boxes to the union.')).toMatchObject({ offFocus: true });
+  });
+
   it('does not take "one of…" for a count', () => {
     expect(spanOf('How many ships were stuck?', 'It was one of the longest strikes, and 312 ships were stuck.')).toBe('312');
   });
@@ -134,6 +141,9 @@ describe('the words that answer, inside a quote', () => {
     // Words of someone else are of the right kind but not what was asked.
     const other = 'The mayor said the port would reopen.';
     expect(answerSpan(other, [{ start: 0, end: other.length }], analyzeQuestion(ask))?.offFocus).toBe(true);
+    // "He" may be the harbour master, named a paragraph before.
+    const he = 'He also warned that “nobody sails before noon.”';
+    expect(answerSpan(he, [{ start: 0, end: he.length }], analyzeQuestion(ask))?.offFocus).toBe(false);
   });
 });
 
