@@ -1,6 +1,6 @@
 import type { ArticleListing, SourceMatch } from '../retrieval/engine.ts';
 import type { Summary } from '../retrieval/summary.ts';
-import { citation, PART_LABELS, type Answer, type Passage } from '../retrieval/types.ts';
+import { citation, MISSING_LABELS, PART_LABELS, type Answer, type Passage } from '../retrieval/types.ts';
 
 export function passageToJson(p: Passage) {
   const { id, title, author, source, date } = p.article;
@@ -15,7 +15,7 @@ export function passageToJson(p: Passage) {
 }
 
 export function answerToJson(a: Answer) {
-  return { question: a.question, answered: a.answered, passages: a.passages.map(passageToJson), related: (a.related ?? []).map(passageToJson) };
+  return { question: a.question, answered: a.answered, passages: a.passages.map(passageToJson), related: (a.related ?? []).map(passageToJson), missing: a.missing ?? null };
 }
 
 /** Wraps a quote in quotation marks unless it already opens with one. */
@@ -42,7 +42,7 @@ function formatPassage(p: Passage, n: number, withAnswer: boolean): string {
 
 export function formatAnswer(a: Answer): string {
   if (!a.answered) {
-    const refusal = `Nothing reliable found in the corpus for "${a.question}".`;
+    const refusal = `Nothing reliable found in the corpus for "${a.question}"${a.missing ? `: the passages on this topic give no ${MISSING_LABELS[a.missing]}` : ''}.`;
     const related = a.related ?? [];
     if (!related.length) return refusal;
     return `${refusal}\n\nClosest passages (not an answer):\n${related.map((p, i) => formatPassage(p, i + 1, false)).join('\n\n')}`;

@@ -14,7 +14,7 @@ import {
 } from 'discord.js';
 import type { AskOptions } from '../retrieval/answer.ts';
 import { checkDate, checkQuestion, MAX_QUESTION_CHARS, UserError } from '../retrieval/errors.ts';
-import type { Answer, Filters, Passage } from '../retrieval/types.ts';
+import { MISSING_LABELS, type Answer, type Filters, type MissingFact, type Passage } from '../retrieval/types.ts';
 import { deferReliably, deliver, replyReliably, updateReliably } from '../discord/deliver.ts';
 import type { Tally } from '../discord/feedback.ts';
 import { feedbackRow, withTally } from '../discord/feedback-row.ts';
@@ -31,6 +31,8 @@ const GREY = 0x9ca3af;
 export const NOTHING_FOUND =
   'Nothing reliable found in the corpus for this question, so nothing is quoted.\nTry other words, `/sources` to see which articles cover a topic, or `/articles` to browse.';
 export const RELATED_TITLE = 'Closest passages (not an answer)';
+/** The topic is covered, the fact asked for is not. */
+export const notGiven = (missing: MissingFact) => `The corpus covers this topic, but its passages give no ${MISSING_LABELS[missing]}, so nothing is quoted as the answer.`;
 const RELATED_FOOTER = 'Related reading only: none of these reliably answers the question · quoted verbatim from the corpus';
 const RELATED_FOOTER_CLIPPED = `${RELATED_FOOTER} · long quotes shortened at …`;
 
@@ -48,7 +50,7 @@ function passageBlock(p: Passage, head: string | null, budget: number, bold: boo
 
 /** Not answered: the grey refusal, and the closest passages, if any, in an embed of their own that never reads as an answer. */
 function renderRefusal(a: Answer, title: string, key: string, view?: AnswerView) {
-  const refusal = fitEmbed({ title, color: GREY, description: NOTHING_FOUND });
+  const refusal = fitEmbed({ title, color: GREY, description: a.missing ? notGiven(a.missing) : NOTHING_FOUND });
   const related = a.answered ? [] : (a.related ?? []);
   // A refusal can be voted on too (a wrong refusal is evaluation data); it has no articles to follow up in.
   const components = view ? [feedbackRow(key, view.tally, { followUp: false, share: !!view.share })] : [];

@@ -7,7 +7,7 @@ import type { SearchIndex } from './stores/search-index.ts';
 import { terms } from './text.ts';
 import type { Span } from './text.ts';
 import { partOf } from './parts.ts';
-import { metaOf, PART_LABELS, type Article, type Chunk, type Filters, type Passage, type PassageKind } from './types.ts';
+import { metaOf, PART_LABELS, type Article, type Chunk, type Filters, type MissingFact, type Passage, type PassageKind } from './types.ts';
 
 export interface AskOptions {
   filters?: Filters;
@@ -214,7 +214,7 @@ export async function rankPassages(snap: SearchIndex, q: Float32Array, question:
  * Passages that answer the question, or `answered: false` when the best quote's probability is under
  * the model's threshold; then the closest passages come back as `related`, unless even they are noise.
  */
-export async function findPassages(snap: SearchIndex, q: Float32Array, question: string, opts: AskOptions = {}, embed: EmbedFn | null = null): Promise<{ answered: boolean; passages: Passage[]; related: Passage[] }> {
+export async function findPassages(snap: SearchIndex, q: Float32Array, question: string, opts: AskOptions = {}, embed: EmbedFn | null = null): Promise<{ answered: boolean; passages: Passage[]; related: Passage[]; missing: MissingFact | null }> {
   const cal = opts.calibration ?? calibrationFor(snap.modelId);
   // Analysed once: the ranking and the typed refusal below read the same analysis.
   const analysis = analyzeQuestion(question);
@@ -230,8 +230,10 @@ export async function findPassages(snap: SearchIndex, q: Float32Array, question:
   const { expects } = analysis;
   const focused = (expects === 'number' && analysis.counts.size > 0) || expects === 'statement' || analysis.anchors.length > 0;
   const missing = expects !== null && (MUST_HOLD.has(expects) || (expects === 'person' && analysis.strictPerson)) && !shown.slice(0, 3).some((c) => c.window.answer && !(focused && c.window.offFocus));
-  if (top >= cal.threshold && !missing) return { answered: true, passages: shown.map(toPassage), related: [] };
-  return { answered: false, passages: [], related: top >= cal.relatedFloor ? chosen.slice(0, 3).map(toPassage) : [] };
+  if (top >= cal.threshold && !missing) return { answered: true, passages: shown.map(toPassage), related: [], missing: null };
+  // Said only when the passages are on the topic: a far-off question is refused for that alone.
+  const lacking = missing && top >= cal.threshold ? (expects as MissingFact) : null;
+  return { answered: false, passages: [], related: top >= cal.relatedFloor ? chosen.slice(0, 3).map(toPassage) : [], missing: lacking };
 }
 
 function jaccard(a: string[], b: string[]): number {

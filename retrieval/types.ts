@@ -93,7 +93,22 @@ export interface Answer {
   passages: Passage[];
   /** When not answered: the closest passages, offered as related reading, never as the answer. */
   related: Passage[];
+  /** When not answered because the passages on the topic lack the kind of fact asked for: that kind. */
+  missing?: MissingFact | null;
 }
+
+/** Kinds of fact whose absence from the best passages the bot reports ("the corpus covers this, but gives no count"). */
+export type MissingFact = 'number' | 'date' | 'age' | 'duration' | 'statement' | 'person';
+
+/** "…the passages on this topic give no <label>." */
+export const MISSING_LABELS: Record<MissingFact, string> = {
+  number: 'count or amount',
+  date: 'date',
+  age: 'age',
+  duration: 'length of time',
+  statement: 'words from the one asked about',
+  person: 'name for that role',
+};
 
 export interface Warning {
   file: string;

@@ -53,7 +53,10 @@ describe('CLI output of hand-built answers', () => {
     const miss = JSON.parse(JSON.stringify(answerToJson({ question: 'q', answered: false, passages: [], related: [body] })));
     expect(miss.passages).toEqual([]);
     expect(miss.related).toHaveLength(1);
+    expect(miss.missing).toBeNull();
     miss.related.forEach(expectPassageShape);
+    const lacking = JSON.parse(JSON.stringify(answerToJson({ question: 'q', answered: false, passages: [], related: [body], missing: 'number' })));
+    expect(lacking.missing).toBe('number');
   });
 
   it('text names the answer words under the unchanged quote and cites bio quotes as about the author', () => {
@@ -81,6 +84,9 @@ describe('CLI output of hand-built answers', () => {
     expect(lines).toContain(`2. “${bio.quote}”`);
     expect(text).not.toMatch(/answer: /);
     expect(text).toMatch(/about the author/);
+    // The topic is covered, the fact is not: the refusal says which kind of fact.
+    const lacking = formatAnswer({ question: 'q?', answered: false, passages: [], related: [body], missing: 'date' });
+    expect(lacking.split('\n')[0]).toBe('Nothing reliable found in the corpus for "q?": the passages on this topic give no date.');
   });
 });
 
@@ -92,7 +98,7 @@ describe('CLI contract', () => {
     const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines).toHaveLength(2);
     const [hit, miss] = lines;
-    expect(Object.keys(hit).sort()).toEqual(['answered', 'passages', 'question', 'related']);
+    expect(Object.keys(hit).sort()).toEqual(['answered', 'missing', 'passages', 'question', 'related']);
     expect(hit.related).toEqual([]);
     expect(hit.question).toBe('Why are UK railway workers striking?');
     expect(hit.answered).toBe(true);
@@ -101,7 +107,8 @@ describe('CLI contract', () => {
     for (const p of [...hit.passages, ...miss.related]) expectPassageShape(p);
     expect(hit.passages[0].article.title).toBe('Railway Workers in the UK Organize Three-Day National Strike');
     expect(miss).toMatchObject({ question: 'What is the boiling point of mercury?', answered: false, passages: [] });
-    expect(Object.keys(miss).sort()).toEqual(['answered', 'passages', 'question', 'related']);
+    expect(Object.keys(miss).sort()).toEqual(['answered', 'missing', 'passages', 'question', 'related']);
+    expect(miss.missing).toBeNull();
     expect(miss.related.length).toBeLessThanOrEqual(5);
   });
 

@@ -254,9 +254,11 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
   it('says a count is not there when none of the best passages holds one, offering them as related reading', async () => {
     const missing = await engine.ask('How many tickets were sold for the cup final?');
     expect(missing.answered).toBe(false);
+    expect(missing.missing).toBe('number');
     expect(missing.related[0]?.article.title).toBe('City and United Meet in the Cup Final');
     const present = await engine.ask('How many jobs could the dockers lose?');
     expect(present.answered).toBe(true);
+    expect(present.missing).toBeNull();
     expect(present.passages[0]!.quote).toContain('800');
   });
 
@@ -359,7 +361,7 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
 
   it('refuses a far-off question with no related reading', async () => {
     const a = await engine.ask('How do volcanoes form under the ocean floor?');
-    expect(a).toMatchObject({ answered: false, passages: [], related: [] });
+    expect(a).toMatchObject({ answered: false, passages: [], related: [], missing: null });
   });
 });
 

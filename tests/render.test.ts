@@ -1,7 +1,7 @@
 import type { APIEmbed } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { AnswerCache } from '../discord/answer-cache.ts';
-import { ask, NOTHING_FOUND, RELATED_TITLE, renderAnswer } from '../commands/ask.ts';
+import { ask, notGiven, NOTHING_FOUND, RELATED_TITLE, renderAnswer } from '../commands/ask.ts';
 import { Cooldown } from '../discord/cooldown.ts';
 import { FeedbackStore } from '../discord/feedback.ts';
 import { clip, embedLength, LIMITS } from '../discord/limits.ts';
@@ -229,6 +229,11 @@ describe('/ask replies', () => {
     const bare = renderAnswer({ ...a, related: [] }, 'k', 0);
     expect(bare.embeds).toHaveLength(1);
     expect(bare.embeds[0]!.description).toMatch(/^Nothing reliable found/);
+    // The topic is covered, the fact is not: the refusal says which kind of fact, the related passages follow.
+    const lacking = renderAnswer({ ...a, missing: 'date' }, 'k', 0);
+    expect(lacking.embeds[0]!.description).toBe(notGiven('date'));
+    expect(lacking.embeds[0]!.description).toMatch(/covers this topic, but its passages give no date/);
+    expect(lacking.embeds[1]!.title).toBe(RELATED_TITLE);
   });
 
   describe('through the command handlers', () => {
