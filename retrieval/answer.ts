@@ -2,6 +2,7 @@ import { calibrationFor, probability, type Calibration } from './calibration.ts'
 import { answerContext, featuresOf, windowsOf, withGaps, type Features, type Window } from './candidates.ts';
 import { analyzeQuestion, type QuestionAnalysis } from './question.ts';
 import { confirmFocusByMeaning } from './focus.ts';
+import { onlyPreviews } from './preview.ts';
 import { QueryTerms } from './quotes.ts';
 import type { SearchIndex } from './stores/search-index.ts';
 import { terms } from './text.ts';
@@ -230,9 +231,11 @@ export async function findPassages(snap: SearchIndex, q: Float32Array, question:
   const { expects } = analysis;
   const focused = (expects === 'number' && analysis.counts.size > 0) || expects === 'statement' || analysis.anchors.length > 0;
   const missing = expects !== null && (MUST_HOLD.has(expects) || (expects === 'person' && analysis.strictPerson)) && !shown.slice(0, 3).some((c) => c.window.answer && !(focused && c.window.offFocus));
-  if (top >= cal.threshold && !missing) return { answered: true, passages: shown.map(toPassage), related: [], missing: null };
+  // How something turned out is not told by passages that only preview it.
+  const previewed = analysis.outcome && shown.length > 0 && shown.slice(0, 3).every((c) => onlyPreviews(c.source.slice(c.window.start, c.window.end)));
+  if (top >= cal.threshold && !missing && !previewed) return { answered: true, passages: shown.map(toPassage), related: [], missing: null };
   // Said only when the passages are on the topic: a far-off question is refused for that alone.
-  const lacking = missing && top >= cal.threshold ? (expects as MissingFact) : null;
+  const lacking = top < cal.threshold ? null : missing ? (expects as MissingFact) : previewed ? 'outcome' : null;
   return { answered: false, passages: [], related: top >= cal.relatedFloor ? chosen.slice(0, 3).map(toPassage) : [], missing: lacking };
 }
 

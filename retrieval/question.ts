@@ -1,6 +1,7 @@
 import nlp from 'compromise';
 import { anchorsIn } from './anchors.ts';
 import { PERSON_ROLES, type AnswerType } from './entities.ts';
+import { asksOutcome } from './preview.ts';
 import { terms } from './text.ts';
 
 export interface QuestionAnalysis {
@@ -26,6 +27,8 @@ export interface QuestionAnalysis {
   speaker: Set<string>;
   /** Years and months the question pins its fact to ("in May 2021" → may, 2021): see anchors.ts. */
   anchors: string[];
+  /** The question asks how something turned out ("who won…?", "did the talks end in a deal?"): see preview.ts. */
+  outcome: boolean;
 }
 
 // Counted nouns that any count of people or things answers: "how many people were hurt?" is answered by "49 Palestinians".
@@ -81,6 +84,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     aboutSource,
     speaker: new Set(said ? terms(said) : []),
     anchors: anchorsIn((nlp(question) as any).dates().out('array') as string[]),
+    outcome: asksOutcome(lower),
   };
 }
 

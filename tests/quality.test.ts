@@ -8,6 +8,7 @@ import { answerSpan } from '../retrieval/candidates.ts';
 import { entitySpans, satisfies, type AnswerType } from '../retrieval/entities.ts';
 import { Engine } from '../retrieval/engine.ts';
 import { analyzeQuestion } from '../retrieval/question.ts';
+import { asksOutcome, onlyPreviews } from '../retrieval/preview.ts';
 import { expandShorthand } from '../retrieval/shorthand.ts';
 import { akin, QueryTerms } from '../retrieval/quotes.ts';
 import { terms } from '../retrieval/text.ts';
@@ -339,6 +340,23 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
     expect(a.answered).toBe(false);
     expect(a.related[0]?.article.title).toBe('City and United Meet in the Cup Final');
     expect((await engine.ask('Who is the union chair in Rotterdam?')).passages[0]?.quote).toContain('Jane Doe');
+  });
+
+  it('does not tell how something turned out from passages that only preview it', async () => {
+    expect(asksOutcome('who won the cup final?')).toBe(true);
+    expect(asksOutcome('did the talks end with a deal or not')).toBe(true);
+    expect(asksOutcome('who will play in the cup final?')).toBe(false);
+    expect(onlyPreviews('City will face United in the cup final on Saturday.')).toBe(true);
+    expect(onlyPreviews('Polling is scheduled for May 20.')).toBe(true);
+    expect(onlyPreviews('City beat United 2-1 in the final.')).toBe(false);
+    // The preview only says who will play: no result, and the refusal says so.
+    const won = await engine.ask('Who won the cup final?');
+    expect(won).toMatchObject({ answered: false, missing: 'outcome' });
+    expect(won.related[0]?.quote).toContain('City will face United');
+    // The port's previous dispute is over, and the article says how it ended.
+    const ended = await engine.ask('How did the previous dispute at the port end?');
+    expect(ended.answered).toBe(true);
+    expect(ended.passages[0]!.quote).toContain('The accord that ended the previous dispute');
   });
 
   it('does not answer a question pinned to a year from a passage about another time', async () => {
