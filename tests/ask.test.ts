@@ -107,7 +107,7 @@ describe('ask on the seed corpus (default model)', async () => {
     'refuses "%s" instead of quoting noise',
     async (q) => {
       const a = await engine.ask(q);
-      expect(a).toEqual({ question: q, answered: false, passages: [], related: [] });
+      expect(a).toEqual({ question: q, answered: false, passages: [], related: [], missing: null });
     },
   );
 
