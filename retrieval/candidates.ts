@@ -1,5 +1,5 @@
 import { elsewhen, timesNamed } from './anchors.ts';
-import { entitySpans, fit, TIME_OF_DAY, type AnswerType } from './entities.ts';
+import { entitySpans, fit, TIME_OF_DAY, type AnswerType, type EntitySpan } from './entities.ts';
 import { partOf } from './parts.ts';
 import type { QuestionAnalysis } from './question.ts';
 import type { QueryTerms } from './quotes.ts';
@@ -118,7 +118,7 @@ export function answerSpan(source: string, sentences: Span[], q: QuestionAnalysi
 const CAPITALISED_WORDS = /^\p{Lu}[\p{L}'’-]+(?: \p{Lu}[\p{L}'’.-]+)+$/u;
 
 /** Two or more capitalised words, no comma, overlapping no organisation or place. */
-function personLike(text: string, e: Span, spans: { type: AnswerType; start: number; end: number }[]): boolean {
+function personLike(text: string, e: Span, spans: EntitySpan[]): boolean {
   return CAPITALISED_WORDS.test(text.slice(e.start, e.end)) && !spans.some((o) => (o.type === 'organisation' || o.type === 'place') && o.start < e.end && e.start < o.end);
 }
 

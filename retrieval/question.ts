@@ -31,6 +31,8 @@ export interface QuestionAnalysis {
   outcome: boolean;
 }
 
+// The question word that comes first decides what is asked for.
+const QUESTION_WORD = /\b(how|when|where|why|who|whom|whose|which|what)\b/;
 // Counted nouns that any count of people or things answers: "how many people were hurt?" is answered by "49 Palestinians".
 const GENERIC_COUNTS = new Set(['people', 'folks', 'person', 'persons', 'individuals', 'ones', 'times', 'total', 'all', 'in']);
 // The counted phrase ends at its verb, preposition or pronoun.
@@ -65,7 +67,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const lower = question.toLowerCase().replace(/[’‘]/g, "'");
   const aboutAuthor = /\b(author|writer|wrote|written|byline|columnist)\b/.test(lower) && !ATTRIBUTION.test(lower);
   const expects = expectedType(question, lower);
-  const wh = /\b(how|when|where|why|who|whom|whose|which|what)\b/.exec(lower)?.[1];
+  const wh = QUESTION_WORD.exec(lower)?.[1];
   const strictPerson = expects === 'person' && (wh === 'which' || wh === 'what' || /\bwho(?:'s| is| was| are| were) the\b/.test(lower));
   const timeOfDay = expects === 'date' && /\b(what|which) (time|hour)\b|\btime of (the )?day\b/.test(lower);
   const counted = countedWords(expects, lower);
@@ -90,7 +92,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
 
 /** Who a question asks the words of ("what did the mayor tell…" → "the mayor"), or null when it does not ask for someone's words. */
 function saidBy(lower: string): string | null {
-  const first = /\b(how|when|where|why|who|whom|whose|which|what)\b/.exec(lower);
+  const first = QUESTION_WORD.exec(lower);
   const m = first && SAID.exec(lower.slice(first.index));
   const speaker = m && (m[1] ?? m[2])!;
   return speaker && !NOT_A_SPEAKER.test(speaker) && !ATTRIBUTION.test(lower) ? speaker : null;
@@ -110,7 +112,7 @@ function countedWords(expects: AnswerType | null, lower: string): string {
 
 function expectedType(question: string, lower: string): AnswerType | null {
   // The question word that comes first decides: "what did officers do when they entered?" asks for a what, not a when.
-  const first = /\b(how|when|where|why|who|whom|whose|which|what)\b/.exec(lower);
+  const first = QUESTION_WORD.exec(lower);
   if (!first) return null;
   const rest = lower.slice(first.index);
   switch (first[1]) {
