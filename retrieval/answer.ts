@@ -229,7 +229,7 @@ export async function findPassages(snap: SearchIndex, q: Float32Array, question:
   // hostages?" against "49 Palestinians"), unless its words mean the thing counted (confirmFocusByMeaning);
   // nor are the words of someone other than the speaker asked about, nor a passage about another year or month.
   const { expects } = analysis;
-  const focused = (expects === 'number' && analysis.counts.size > 0) || expects === 'statement' || analysis.anchors.length > 0;
+  const focused = (expects === 'number' && (analysis.counts.size > 0 || analysis.tallies.size > 0)) || expects === 'statement' || analysis.anchors.length > 0;
   const missing = expects !== null && (MUST_HOLD.has(expects) || (expects === 'person' && analysis.strictPerson)) && !shown.slice(0, 3).some((c) => c.window.answer && !(focused && c.window.offFocus));
   // How something turned out is not told by passages that only preview it.
   const previewed = analysis.outcome && shown.length > 0 && shown.slice(0, 3).every((c) => onlyPreviews(c.source.slice(c.window.start, c.window.end)));

@@ -3,6 +3,7 @@ import { entitySpans, fit, TIME_OF_DAY, type AnswerType, type EntitySpan } from 
 import { partOf } from './parts.ts';
 import type { QuestionAnalysis } from './question.ts';
 import type { QueryTerms } from './quotes.ts';
+import { countsTally } from './tallies.ts';
 import { sentenceSpans, terms, type Span } from './text.ts';
 import { sourceText, type Article, type Chunk } from './types.ts';
 
@@ -101,7 +102,7 @@ export function answerSpan(source: string, sentences: Span[], q: QuestionAnalysi
         if (!ts.length || ts.every((t) => q.terms.has(t))) continue;
       }
       // Within one fit, the number next to the thing counted, or the time of day asked for, comes first.
-      const misses = (q.counts.size && e.type === 'number' && !countsNext(text, e.end, q.counts, e.start)) || (q.timeOfDay && !TIME_OF_DAY.test(text.slice(e.start, e.end))) || otherSpeaker;
+      const misses = (e.type === 'number' && ((q.counts.size && !countsNext(text, e.end, q.counts, e.start)) || (q.tallies.size && !countsTally(text, q.tallies)))) || (q.timeOfDay && !TIME_OF_DAY.test(text.slice(e.start, e.end))) || otherSpeaker;
       const rank = f * 1e12 + (misses ? 5e11 : 0) + k * 1e8 + e.start;
       if (best && (rank > best.rank || (rank === best.rank && e.end - e.start <= best.end - best.start))) continue;
       // Words in quotation marks are the statement itself; after a verb of saying, the clause it opens is.

@@ -2,6 +2,7 @@ import nlp from 'compromise';
 import { anchorsIn } from './anchors.ts';
 import { PERSON_ROLES, type AnswerType } from './entities.ts';
 import { asksOutcome } from './preview.ts';
+import { talliesIn } from './tallies.ts';
 import { terms } from './text.ts';
 
 export interface QuestionAnalysis {
@@ -29,6 +30,8 @@ export interface QuestionAnalysis {
   anchors: string[];
   /** The question asks how something turned out ("who won…?", "did the talks end in a deal?"): see preview.ts. */
   outcome: boolean;
+  /** The tallies a count question asks for ("how many were wounded?" → injured): see tallies.ts; empty for other questions. */
+  tallies: Set<string>;
 }
 
 // The question word that comes first decides what is asked for.
@@ -87,6 +90,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     speaker: new Set(said ? terms(said) : []),
     anchors: anchorsIn((nlp(question) as any).dates().out('array') as string[]),
     outcome: asksOutcome(lower),
+    tallies: expects === 'number' ? talliesIn(question) : new Set(),
   };
 }
 

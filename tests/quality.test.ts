@@ -103,6 +103,17 @@ describe('the words that answer, inside a quote', () => {
     expect(analyzeQuestion('How many survived the review?').counted).toBe('');
   });
 
+  it('keeps the tallies apart: a count of the dead or of marchers does not answer how many were injured or arrested', () => {
+    const text = 'Two dockers died in the crush, and about 2,000 dockers marched to the town hall.';
+    const of = (question: string) => answerSpan(text, [{ start: 0, end: text.length }], analyzeQuestion(question))?.offFocus;
+    expect(of('How many dockers were injured?')).toBe(true);
+    expect(of('How many dockers got arrested?')).toBe(true);
+    expect(of('How many people were killed?')).toBe(false);
+    expect(of('How many dockers marched?')).toBe(false);
+    expect([...analyzeQuestion('how many were wounded in the attack').tallies]).toEqual(['injured']);
+    expect(analyzeQuestion('Who was arrested?').tallies.size).toBe(0);
+  });
+
   it('answers "how much money" with a sum in a currency, not a count of something else', () => {
     const of = (text: string) => answerSpan(text, [{ start: 0, end: text.length }], analyzeQuestion('How much money did the port pay the union?'));
     expect(of('The port paid USD 2 million to the union.')).toMatchObject({ offFocus: false });
@@ -263,13 +274,23 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
     expect(present.passages[0]!.quote).toContain('800');
   });
 
+  it('refuses "how many were arrested?" when the passages count only the dead and the marchers', async () => {
+    const arrested = await engine.ask('How many welders got arrested at the shipyard protest?');
+    expect(arrested.answered).toBe(false);
+    expect(arrested.missing).toBe('number');
+    expect(arrested.related.some((p) => p.quote.includes('2,000') && !p.answer)).toBe(true);
+    const died = await engine.ask('How many welders lost their lives at the shipyard protest?');
+    expect(died.answered).toBe(true);
+    expect(died.passages[0]!.quote).toContain('two welders died');
+  });
+
   it('does not bold a count of something else as the answer, and knows a synonym of the thing counted by meaning', async () => {
     const bolded = (p: Passage) => (p.answer ? p.quote.slice(p.answer.start, p.answer.end) : null);
     // The article counts jobs (800), never cranes: no answer, the count of jobs offered as related reading.
     const other = await engine.ask('How many cranes could the dockers lose?');
     expect(other.answered).toBe(false);
     const shown = other.related;
-    expect(shown[0]?.article.title).toBe('Dock Workers Halt the Port of Rotterdam');
+    expect(shown.some((p) => p.article.title === 'Dock Workers Halt the Port of Rotterdam')).toBe(true);
     const jobs = shown.find((p) => p.quote.includes('800 jobs'));
     expect(jobs).toBeDefined();
     expect(bolded(jobs!)).not.toBe('800');
