@@ -227,9 +227,10 @@ export async function findPassages(snap: SearchIndex, q: Float32Array, question:
   // the corpus covers the topic but not the fact ("how many were arrested?" where no arrests are counted).
   // When the question says what it counts, a count of something else is no answer either ("how many
   // hostages?" against "49 Palestinians"), unless its words mean the thing counted (confirmFocusByMeaning);
-  // nor are the words of someone other than the speaker asked about, nor a passage about another year or month.
+  // nor is a count of another tally (the dead for the injured) or the date something began when its end is
+  // asked (tallies.ts), nor the words of someone other than the speaker asked about, nor a passage about another year or month.
   const { expects } = analysis;
-  const focused = (expects === 'number' && (analysis.counts.size > 0 || analysis.tallies.size > 0)) || expects === 'statement' || analysis.anchors.length > 0;
+  const focused = analysis.tallies.size > 0 || (expects === 'number' && analysis.counts.size > 0) || expects === 'statement' || analysis.anchors.length > 0;
   const missing = expects !== null && (MUST_HOLD.has(expects) || (expects === 'person' && analysis.strictPerson)) && !shown.slice(0, 3).some((c) => c.window.answer && !(focused && c.window.offFocus));
   // How something turned out is not told by passages that only preview it.
   const previewed = analysis.outcome && shown.length > 0 && shown.slice(0, 3).every((c) => onlyPreviews(c.source.slice(c.window.start, c.window.end)));

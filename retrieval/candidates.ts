@@ -102,7 +102,10 @@ export function answerSpan(source: string, sentences: Span[], q: QuestionAnalysi
         if (!ts.length || ts.every((t) => q.terms.has(t))) continue;
       }
       // Within one fit, the number next to the thing counted, or the time of day asked for, comes first.
-      const misses = (e.type === 'number' && ((q.counts.size && !countsNext(text, e.end, q.counts, e.start)) || (q.tallies.size && !countsTally(text, q.tallies)))) || (q.timeOfDay && !TIME_OF_DAY.test(text.slice(e.start, e.end))) || otherSpeaker;
+      const misses =
+        (q.counts.size && e.type === 'number' && !countsNext(text, e.end, q.counts, e.start)) ||
+        (q.tallies.size && (e.type === 'number' || e.type === 'date') && !countsTally(text, q.tallies)) ||
+        (q.timeOfDay && !TIME_OF_DAY.test(text.slice(e.start, e.end))) || otherSpeaker;
       const rank = f * 1e12 + (misses ? 5e11 : 0) + k * 1e8 + e.start;
       if (best && (rank > best.rank || (rank === best.rank && e.end - e.start <= best.end - best.start))) continue;
       // Words in quotation marks are the statement itself; after a verb of saying, the clause it opens is.

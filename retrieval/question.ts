@@ -30,7 +30,7 @@ export interface QuestionAnalysis {
   anchors: string[];
   /** The question asks how something turned out ("who won…?", "did the talks end in a deal?"): see preview.ts. */
   outcome: boolean;
-  /** The tallies a count question asks for ("how many were wounded?" → injured): see tallies.ts; empty for other questions. */
+  /** The tallies a count or date question asks for ("how many were wounded?" → injured, "when did it end?" → ended): see tallies.ts; empty for other questions. */
   tallies: Set<string>;
 }
 
@@ -90,7 +90,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     speaker: new Set(said ? terms(said) : []),
     anchors: anchorsIn((nlp(question) as any).dates().out('array') as string[]),
     outcome: asksOutcome(lower),
-    tallies: expects === 'number' ? talliesIn(question) : new Set(),
+    tallies: expects === 'number' || expects === 'date' ? talliesIn(question, expects) : new Set(),
   };
 }
 

@@ -5,7 +5,7 @@ import { terms } from './text.ts';
  * nor does a count of marchers answer "how many were arrested?". Each is the words (stemmed) that
  * name it in a question and in the sentence holding the count. "Casualties" names no single tally.
  */
-const TALLIES: Record<string, string> = {
+const COUNTED: Record<string, string> = {
   dead: 'killed kill kills killing dead die died dies dying death deaths massacre massacred massacres martyr martyrs martyred slain fatalities fatality murdered',
   injured: 'injured injure injures injuring injury injuries wounded wound wounds wounding hurt',
   arrested: 'arrested arrest arrests arresting detained detain detains detaining detention detentions detainees jailed jail imprisoned prisoners custody',
@@ -14,15 +14,25 @@ const TALLIES: Record<string, string> = {
   captive: 'kidnapped kidnap abducted abduction hostages hostage captives captive',
 };
 
-const STEMS = new Map<string, string>(Object.entries(TALLIES).flatMap(([tally, ws]) => terms(ws).map((t) => [t, tally] as const)));
+// Dates are of a start more often than not, and say so rarely ("On 5 August, the army launched…"); an end
+// is said outright: "when did the assault end?" is not answered by the day it began.
+// A question asks for an end with its verb; a sentence may name it by what ends a fight or a stay too.
+const DATED: Record<string, string> = { ended: 'end ended ends finish finished stop stopped conclude concluded halt halted' };
+const ENDS_TOO = { ended: 'ending until till ceasefire truce lasted' };
 
-/** The tallies a text names ("how many were wounded?" → injured). */
-export function talliesIn(text: string): Set<string> {
-  return new Set(terms(text).flatMap((t) => STEMS.get(t) ?? []));
+const stemsOf = (tallies: Record<string, string>) => new Map<string, string>(Object.entries(tallies).flatMap(([tally, ws]) => terms(ws).map((t) => [t, tally] as const)));
+const COUNT_STEMS = stemsOf(COUNTED);
+const DATE_STEMS = stemsOf(DATED);
+const ENDED_STEMS = stemsOf(ENDS_TOO);
+
+/** The tallies a text names ("how many were wounded?" → injured); of a date ("when did it end?" → ended) for a date question. */
+export function talliesIn(text: string, of: 'number' | 'date' = 'number'): Set<string> {
+  const stems = of === 'date' ? DATE_STEMS : COUNT_STEMS;
+  return new Set(terms(text).flatMap((t) => stems.get(t) ?? []));
 }
 
 /** Whether a sentence holding a count names one of the tallies asked for: a count of another tally, or of no tally, is not the one asked. */
 export function countsTally(sentence: string, asked: Set<string>): boolean {
-  for (const t of talliesIn(sentence)) if (asked.has(t)) return true;
-  return false;
+  const named = terms(sentence).flatMap((t) => [COUNT_STEMS.get(t), DATE_STEMS.get(t), ENDED_STEMS.get(t)]);
+  return named.some((t) => t !== undefined && asked.has(t));
 }

@@ -103,7 +103,7 @@ describe('the words that answer, inside a quote', () => {
     expect(analyzeQuestion('How many survived the review?').counted).toBe('');
   });
 
-  it('keeps the tallies apart: a count of the dead or of marchers does not answer how many were injured or arrested', () => {
+  it('keeps the tallies apart: a count of the dead or of marchers does not answer how many were injured or arrested, nor a start when an end is asked', () => {
     const text = 'Two dockers died in the crush, and about 2,000 dockers marched to the town hall.';
     const of = (question: string) => answerSpan(text, [{ start: 0, end: text.length }], analyzeQuestion(question))?.offFocus;
     expect(of('How many dockers were injured?')).toBe(true);
@@ -111,6 +111,12 @@ describe('the words that answer, inside a quote', () => {
     expect(of('How many people were killed?')).toBe(false);
     expect(of('How many dockers marched?')).toBe(false);
     expect([...analyzeQuestion('how many were wounded in the attack').tallies]).toEqual(['injured']);
+    // An end is asked for with its verb and given outright; the day something began does not answer it.
+    const ended = (text: string) => answerSpan(text, [{ start: 0, end: text.length }], analyzeQuestion('When did the siege end?'))?.offFocus;
+    expect(ended('The siege of the port began on 5 August.')).toBe(true);
+    expect(ended('The siege of the port ended on 9 August.')).toBe(false);
+    expect(ended('A truce agreed on 9 August lifted the siege.')).toBe(false);
+    expect(analyzeQuestion('When did the siege begin?').tallies.size).toBe(0);
     expect(analyzeQuestion('Who was arrested?').tallies.size).toBe(0);
   });
 
