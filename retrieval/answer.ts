@@ -230,10 +230,10 @@ export async function findPassages(snap: SearchIndex, q: Float32Array, question:
   // nor is a count of another tally (the dead for the injured) or the date something began when its end is
   // asked (tallies.ts), nor the words of someone other than the speaker asked about, nor a passage about another year or month.
   const { expects } = analysis;
-  const focused = analysis.tallies.size > 0 || (expects === 'number' && analysis.counts.size > 0) || expects === 'statement' || analysis.anchors.length > 0;
+  const focused = analysis.tallies.size > 0 || analysis.exact || (expects === 'number' && analysis.counts.size > 0) || expects === 'statement' || analysis.anchors.length > 0;
   const missing = expects !== null && (MUST_HOLD.has(expects) || (expects === 'person' && analysis.strictPerson)) && !shown.slice(0, 3).some((c) => c.window.answer && !(focused && c.window.offFocus));
   // How something turned out is not told by passages that only preview it.
-  const previewed = analysis.outcome && shown.length > 0 && shown.slice(0, 3).every((c) => onlyPreviews(c.source.slice(c.window.start, c.window.end)));
+  const previewed = analysis.outcome && shown.length > 0 && shown.slice(0, 3).filter((c) => c.p >= cal.threshold).every((c) => onlyPreviews(c.source.slice(c.window.start, c.window.end)));
   if (top >= cal.threshold && !missing && !previewed) return { answered: true, passages: shown.map(toPassage), related: [], missing: null };
   // Said only when the passages are on the topic: a far-off question is refused for that alone.
   const lacking = top < cal.threshold ? null : missing ? (expects as MissingFact) : previewed ? 'outcome' : null;

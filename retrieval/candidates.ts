@@ -104,7 +104,7 @@ export function answerSpan(source: string, sentences: Span[], q: QuestionAnalysi
       // Within one fit, the number next to the thing counted, or the time of day asked for, comes first.
       const misses =
         (q.counts.size && e.type === 'number' && !countsNext(text, e.end, q.counts, e.start)) ||
-        (q.tallies.size && (e.type === 'number' || e.type === 'date') && !countsTally(text, q.tallies)) ||
+        ((e.type === 'number' || e.type === 'date') && !mayAnswer(q, text, e)) ||
         (q.timeOfDay && !TIME_OF_DAY.test(text.slice(e.start, e.end))) || otherSpeaker;
       const rank = f * 1e12 + (misses ? 5e11 : 0) + k * 1e8 + e.start;
       if (best && (rank > best.rank || (rank === best.rank && e.end - e.start <= best.end - best.start))) continue;
@@ -117,6 +117,14 @@ export function answerSpan(source: string, sentences: Span[], q: QuestionAnalysi
     }
   }
   return best && { start: best.start, end: best.end, offFocus: best.offFocus };
+}
+
+// Counts in words that give no figure: "thousands of jobs" does not say exactly how many.
+const VAGUE = /^(?:[\p{L} -]* )?(?:dozens|scores|hundreds|thousands|millions|billions|several|numerous|many|few)$/iu;
+
+/** Whether a count or date in `sentence` can answer whatever it counts: not one of another tally (tallies.ts), nor "thousands" where the exact figure is asked. */
+export function mayAnswer(q: QuestionAnalysis, sentence: string, e: Span): boolean {
+  return !(q.tallies.size && !countsTally(sentence, q.tallies)) && !(q.exact && VAGUE.test(sentence.slice(e.start, e.end)));
 }
 
 const CAPITALISED_WORDS = /^\p{Lu}[\p{L}'’-]+(?: \p{Lu}[\p{L}'’.-]+)+$/u;

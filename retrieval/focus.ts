@@ -1,8 +1,7 @@
 import type { Candidate, EmbedFn } from './answer.ts';
-import { countedAfter } from './candidates.ts';
+import { countedAfter, mayAnswer } from './candidates.ts';
 import { entitySpans } from './entities.ts';
 import type { QuestionAnalysis } from './question.ts';
-import { countsTally } from './tallies.ts';
 
 // Cosine of the counted phrase to the words a number counts, above which they name the same thing:
 // near-synonyms only ("kids" / "children" 0.89 with MiniLM); kindred groups are not the same thing
@@ -22,7 +21,7 @@ export async function confirmFocusByMeaning(candidates: Candidate[], q: Question
     c.window.sentences.flatMap((s) =>
       entitySpans(c.source.slice(s.start, s.end))
         // A count of another tally (the dead, where the injured were asked for) stays off focus whatever it counts.
-        .filter((e) => e.type === 'number' && (!q.tallies.size || countsTally(c.source.slice(s.start, s.end), q.tallies)))
+        .filter((e) => e.type === 'number' && mayAnswer(q, c.source.slice(s.start, s.end), e))
         .map((e) => ({ c, start: s.start + e.start, end: s.start + e.end, words: countedAfter(c.source, s.start + e.end) }))
         .filter((n) => n.words),
     ),

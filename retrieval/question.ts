@@ -32,6 +32,8 @@ export interface QuestionAnalysis {
   outcome: boolean;
   /** The tallies a count or date question asks for ("how many were wounded?" → injured, "when did it end?" → ended): see tallies.ts; empty for other questions. */
   tallies: Set<string>;
+  /** A count question asks for the exact figure ("exactly how many…"): "thousands" is no answer to it. */
+  exact: boolean;
 }
 
 // The question word that comes first decides what is asked for.
@@ -40,6 +42,8 @@ const QUESTION_WORD = /\b(how|when|where|why|who|whom|whose|which|what)\b/;
 const GENERIC_COUNTS = new Set(['people', 'folks', 'person', 'persons', 'individuals', 'ones', 'times', 'total', 'all', 'in']);
 // The counted phrase ends at its verb, preposition or pronoun.
 const STOP_COUNTED = /^(of|do|does|did|is|are|was|were|have|has|had|will|would|can|could|should|got|get|gets|went|go|die|live|in|on|at|for|from|by|with|under|over|to|since|during|according|so|there|they|he|she|it|we|you|i|this|that|these|those|the|a|an)$/;
+
+const EXACT = /\b(exact(ly)?|precise(ly)?|specific(ally)?|actual (number|figure|count|total))\b/;
 
 // Head nouns after "which/what" that name the kind of answer ("which minister", "what year").
 const HEADS: [AnswerType, string[]][] = [
@@ -91,6 +95,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     anchors: anchorsIn((nlp(question) as any).dates().out('array') as string[]),
     outcome: asksOutcome(lower),
     tallies: expects === 'number' || expects === 'date' ? talliesIn(question, expects) : new Set(),
+    exact: expects === 'number' && EXACT.test(lower),
   };
 }
 

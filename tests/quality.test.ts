@@ -120,6 +120,14 @@ describe('the words that answer, inside a quote', () => {
     expect(analyzeQuestion('Who was arrested?').tallies.size).toBe(0);
   });
 
+  it('does not take "thousands" for the exact figure asked for', () => {
+    const text = 'The operators plan to cut thousands of jobs and 120 trains.';
+    const of = (question: string) => answerSpan(text, [{ start: 0, end: text.length }], analyzeQuestion(question))?.offFocus;
+    expect(of('Exactly how many jobs will be cut?')).toBe(true);
+    expect(of('How many jobs will be cut?')).toBe(false);
+    expect(of('What is the exact number of trains to be cut?')).toBe(false);
+  });
+
   it('answers "how much money" with a sum in a currency, not a count of something else', () => {
     const of = (text: string) => answerSpan(text, [{ start: 0, end: text.length }], analyzeQuestion('How much money did the port pay the union?'));
     expect(of('The port paid USD 2 million to the union.')).toMatchObject({ offFocus: false });
