@@ -34,6 +34,8 @@ export interface QuestionAnalysis {
   tallies: Set<string>;
   /** A count question asks for the exact figure ("exactly how many…"): "thousands" is no answer to it. */
   exact: boolean;
+  /** A yes-or-no question ("did the talks end in a deal?"): answered by a passage that states what it asks, or its opposite. */
+  polar: boolean;
 }
 
 // The question word that comes first decides what is asked for.
@@ -43,6 +45,7 @@ const GENERIC_COUNTS = new Set(['people', 'folks', 'person', 'persons', 'individ
 // The counted phrase ends at its verb, preposition or pronoun.
 const STOP_COUNTED = /^(of|do|does|did|is|are|was|were|have|has|had|will|would|can|could|should|got|get|gets|went|go|die|live|in|on|at|for|from|by|with|under|over|to|since|during|according|so|there|they|he|she|it|we|you|i|this|that|these|those|the|a|an)$/;
 
+const POLAR = /^(?:(?:so|and|but|ok|okay|wait|hey)\b[,\s]*)?(?:did|does|do|is|was|were|are|has|have|had|can|could|will|would|should)\b/;
 const EXACT = /\b(exact(ly)?|precise(ly)?|specific(ally)?|actual (number|figure|count|total))\b/;
 
 // Head nouns after "which/what" that name the kind of answer ("which minister", "what year").
@@ -96,6 +99,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     outcome: asksOutcome(lower),
     tallies: expects === 'number' || expects === 'date' ? talliesIn(question, expects) : new Set(),
     exact: expects === 'number' && EXACT.test(lower),
+    polar: expects === null && POLAR.test(lower.trim()),
   };
 }
 

@@ -98,7 +98,7 @@ export interface Answer {
 }
 
 /** Kinds of fact whose absence from the best passages the bot reports ("the corpus covers this, but gives no count"). */
-export type MissingFact = 'number' | 'date' | 'age' | 'duration' | 'statement' | 'person' | 'outcome';
+export type MissingFact = 'number' | 'date' | 'age' | 'duration' | 'statement' | 'person' | 'outcome' | 'confirmation';
 
 /** "…the passages on this topic give no <label>." */
 export const MISSING_LABELS: Record<MissingFact, string> = {
@@ -109,6 +109,7 @@ export const MISSING_LABELS: Record<MissingFact, string> = {
   statement: 'words from the one asked about',
   person: 'name for that role',
   outcome: 'outcome (they speak of it as still to come)',
+  confirmation: 'word on whether that happened',
 };
 
 export interface Warning {

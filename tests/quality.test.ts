@@ -298,6 +298,18 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
     expect(died.passages[0]!.quote).toContain('two welders died');
   });
 
+  it('answers a yes-or-no question only from a passage that states what it asks', async () => {
+    const unstated = await engine.ask('Did the dockers set fire to the container terminals?');
+    expect(unstated.answered).toBe(false);
+    expect(unstated.missing).toBe('confirmation');
+    expect(unstated.related[0]?.article.title).toBe('Dock Workers Halt the Port of Rotterdam');
+    const stated = await engine.ask('Did the dock employees go on strike against automating the terminals?');
+    expect(stated.answered).toBe(true);
+    expect(stated.passages[0]!.quote).toContain('began a national strike');
+    expect(analyzeQuestion('so did the talks end in a deal or not').polar).toBe(true);
+    expect(analyzeQuestion('Did they say how many jobs will go?').polar).toBe(false);
+  });
+
   it('does not bold a count of something else as the answer, and knows a synonym of the thing counted by meaning', async () => {
     const bolded = (p: Passage) => (p.answer ? p.quote.slice(p.answer.start, p.answer.end) : null);
     // The article counts jobs (800), never cranes: no answer, the count of jobs offered as related reading.
