@@ -1,5 +1,5 @@
 import { elsewhen, timesNamed } from './anchors.ts';
-import { entitySpans, fit, TIME_OF_DAY, type AnswerType, type EntitySpan } from './entities.ts';
+import { entitySpans, fit, SPEECH_VERBS, TIME_OF_DAY, type AnswerType, type EntitySpan } from './entities.ts';
 import { partOf } from './parts.ts';
 import type { QuestionAnalysis } from './question.ts';
 import type { QueryTerms } from './quotes.ts';
@@ -22,6 +22,7 @@ export interface Window extends Span {
 }
 
 const MAX_WORDS = 90;
+const SAYING = new RegExp(`\\b(?:${SPEECH_VERBS})\\b`, 'gi');
 // A sentence opening with one of these leans on the one before ("They signed it in Oslo.").
 const LEANS = new Set(['he', 'she', 'they', 'it', 'this', 'these', 'that', 'those', 'his', 'her', 'their', 'its', 'such', 'both', 'the latter', 'the former']);
 
@@ -86,7 +87,8 @@ export function answerSpan(source: string, sentences: Span[], q: QuestionAnalysi
   // Words said by someone other than the speaker asked about are of the right kind but not the answer;
   // "He also denounced…" may be the speaker's, named a paragraph before.
   const said = sentences.map((s) => source.slice(s.start, s.end)).join(' ');
-  const otherSpeaker = want === 'statement' && q.speaker.size > 0 && !leansOnPrevious(said) && !terms(said).some((t) => q.speaker.has(t));
+  // The verb of saying is not the speaker: "Xi stated…" is no word from the State Department.
+  const otherSpeaker = want === 'statement' && q.speaker.size > 0 && !leansOnPrevious(said) && !terms(said.replace(SAYING, ' ')).some((t) => q.speaker.has(t));
   for (const [k, s] of sentences.entries()) {
     const text = source.slice(s.start, s.end);
     const spans = entitySpans(text);

@@ -170,6 +170,10 @@ describe('the words that answer, inside a quote', () => {
     // "He" may be the harbour master, named a paragraph before.
     const he = 'He also warned that “nobody sails before noon.”';
     expect(answerSpan(he, [{ start: 0, end: he.length }], analyzeQuestion(ask))?.offFocus).toBe(false);
+    // The verb of saying does not name the speaker ("stated" is no word from the State Department).
+    const stated = 'The minister stated that the port would reopen.';
+    expect(answerSpan(stated, [{ start: 0, end: stated.length }], analyzeQuestion('What did the State Department say?'))?.offFocus).toBe(true);
+    expect(analyzeQuestion('what exactly did the harbour master tell the crews').expects).toBe('statement');
   });
 });
 
