@@ -3,6 +3,7 @@ import { answerContext, featuresOf, windowsOf, withGaps, type Features, type Win
 import { analyzeQuestion, type QuestionAnalysis } from './question.ts';
 import { confirmFocusByMeaning } from './focus.ts';
 import { onlyPreviews } from './preview.ts';
+import { countsTally } from './tallies.ts';
 import { QueryTerms } from './quotes.ts';
 import type { SearchIndex } from './stores/search-index.ts';
 import { terms } from './text.ts';
@@ -238,7 +239,9 @@ export async function findPassages(snap: SearchIndex, q: Float32Array, question:
   // How something turned out is not told by passages that only preview it.
   const previewed = analysis.outcome && shown.length > 0 && shown.slice(0, 3).filter((c) => c.p >= cal.threshold).every((c) => onlyPreviews(c.source.slice(c.window.start, c.window.end)));
   // A yes-or-no question restates what it asks: a passage holding little of it neither confirms nor denies it.
-  const unstated = analysis.polar && !shown.slice(0, 3).some((c) => c.features.quoteCoverage >= POLAR_COVERAGE);
+  // "Were any students arrested?" is not answered by a passage that names no arrest (tallies.ts).
+  const states = (c: Candidate) => c.features.quoteCoverage >= POLAR_COVERAGE && (!analysis.tallies.size || countsTally(c.source.slice(c.window.start, c.window.end), analysis.tallies));
+  const unstated = analysis.polar && !shown.slice(0, 3).some(states);
   if (top >= cal.threshold && !missing && !previewed && !unstated) return { answered: true, passages: shown.map(toPassage), related: [], missing: null };
   // Said only when the passages are on the topic: a far-off question is refused for that alone.
   const lacking = top < cal.threshold ? null : missing ? (expects as MissingFact) : previewed ? 'outcome' : unstated ? 'confirmation' : null;

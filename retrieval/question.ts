@@ -30,7 +30,7 @@ export interface QuestionAnalysis {
   anchors: string[];
   /** The question asks how something turned out ("who won…?", "did the talks end in a deal?"): see preview.ts. */
   outcome: boolean;
-  /** The tallies a count or date question asks for ("how many were wounded?" → injured, "when did it end?" → ended): see tallies.ts; empty for other questions. */
+  /** The tallies a count, date or yes-or-no question asks for ("how many were wounded?" → injured, "when did it end?" → ended, "was anyone arrested?" → arrested): see tallies.ts; empty for other questions. */
   tallies: Set<string>;
   /** A count question asks for the exact figure ("exactly how many…"): "thousands" is no answer to it. */
   exact: boolean;
@@ -85,6 +85,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const aboutPhoto = /\b(photos?|photographs?|photographer|pictures?|pictured|images?|captions?)\b/.test(lower);
   const aboutSource = PUBLISHED.test(lower);
   const said = saidBy(lower);
+  const polar = expects === null && POLAR.test(lower.trim());
   return {
     expects: said === null ? expects : 'statement',
     aboutAuthor,
@@ -98,9 +99,9 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     speaker: new Set(said ? terms(said) : []),
     anchors: anchorsIn((nlp(question) as any).dates().out('array') as string[]),
     outcome: asksOutcome(lower),
-    tallies: expects === 'number' || expects === 'date' ? talliesIn(question, expects) : new Set(),
+    tallies: expects === 'number' || expects === 'date' ? talliesIn(question, expects) : polar ? talliesIn(question) : new Set(),
     exact: expects === 'number' && EXACT.test(lower),
-    polar: expects === null && POLAR.test(lower.trim()),
+    polar,
   };
 }
 

@@ -310,6 +310,10 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
     const stated = await engine.ask('Did the dock employees go on strike against automating the terminals?');
     expect(stated.answered).toBe(true);
     expect(stated.passages[0]!.quote).toContain('began a national strike');
+    // A passage on the strike that names no arrest does not say whether anyone was arrested.
+    const arrests = await engine.ask('Were any dock employees at the Port of Rotterdam arrested during the national strike?');
+    expect(arrests.answered).toBe(false);
+    expect(arrests.missing).toBe('confirmation');
     expect(analyzeQuestion('so did the talks end in a deal or not').polar).toBe(true);
     expect(analyzeQuestion('Did they say how many jobs will go?').polar).toBe(false);
   });
