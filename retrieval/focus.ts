@@ -20,7 +20,7 @@ export async function confirmFocusByMeaning(candidates: Candidate[], q: Question
   const counts = doubtful.flatMap((c) =>
     c.window.sentences.flatMap((s) =>
       entitySpans(c.source.slice(s.start, s.end))
-        // A count of another tally (the dead, where the injured were asked for) stays off focus whatever it counts.
+        // A count of another tally (the dead, where the injured were asked for), or "thousands" where the exact figure was, stays off focus whatever it counts.
         .filter((e) => e.type === 'number' && mayAnswer(q, c.source.slice(s.start, s.end), e))
         .map((e) => ({ c, start: s.start + e.start, end: s.start + e.end, words: countedAfter(c.source, s.start + e.end) }))
         .filter((n) => n.words),

@@ -15,8 +15,8 @@ const COUNTED: Record<string, string> = {
 };
 
 // Dates are of a start more often than not, and say so rarely ("On 5 August, the army launched…"); an end
-// is said outright: "when did the assault end?" is not answered by the day it began.
-// A question asks for an end with its verb; a sentence may name it by what ends a fight or a stay too.
+// is said outright: "when did the assault end?" is not answered by the day it began. A question asks
+// for an end with its verb; a sentence may name it by what ends a fight or a stay too.
 const DATED: Record<string, string> = { ended: 'end ended ends finish finished stop stopped conclude concluded halt halted' };
 const ENDS_TOO = { ended: 'ending until till ceasefire truce lasted' };
 
@@ -31,7 +31,7 @@ export function talliesIn(text: string, of: 'number' | 'date' = 'number'): Set<s
   return new Set(terms(text).flatMap((t) => stems.get(t) ?? []));
 }
 
-/** Whether a sentence holding a count names one of the tallies asked for: a count of another tally, or of no tally, is not the one asked. */
+/** Whether a sentence names one of the tallies asked for: a count (or date, or yes) of another tally, or of none, is not the one asked. */
 export function countsTally(sentence: string, asked: Set<string>): boolean {
   const named = terms(sentence).flatMap((t) => [COUNT_STEMS.get(t), DATE_STEMS.get(t), ENDED_STEMS.get(t)]);
   return named.some((t) => t !== undefined && asked.has(t));
