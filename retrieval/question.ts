@@ -115,7 +115,8 @@ function saidBy(lower: string): string | null {
 
 /** The words after "how many"/"how much", up to three, before the verb: the thing counted ("how many of the dead…" and "how many survived" do not say). */
 function countedWords(expects: AnswerType | null, lower: string): string {
-  const m = /\bhow (?:many|much)\s+(?:of an? )?([\w' -]+)/.exec(lower);
+  // "How big a pay rise…" counts the pay rise, as "how much of a pay rise" does.
+  const m = /\bhow (?:many|much|(?:big|large|high) an?)\s+(?:of an? )?([\w' -]+)/.exec(lower);
   if (expects !== 'number' || !m) return '';
   const words: string[] = [];
   for (const w of m[1]!.split(/\s+/)) {

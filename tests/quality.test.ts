@@ -97,6 +97,10 @@ describe('the words that answer, inside a quote', () => {
     const days = 'Police searched the kitchens for twelve days of the activists’ protest.';
     expect(answerSpan(days, [{ start: 0, end: days.length }], analyzeQuestion('How many activists were arrested?'))?.offFocus).toBe(true);
     expect(analyzeQuestion('How many student activists were arrested?').counted).toBe('student activists');
+    // "How big a pay rise" counts the pay rise: a count of workers is not its size.
+    expect(analyzeQuestion('How big a pay rise did the union ask for?').counted).toBe('pay rise');
+    const workers = 'Thousands of workers walked out over pay.';
+    expect(answerSpan(workers, [{ start: 0, end: workers.length }], analyzeQuestion('How big a pay rise did the union ask for?'))?.offFocus).toBe(true);
     // "people", "of the dead" and a bare verb do not say what is counted: any count may answer.
     expect(analyzeQuestion('How many people were hurt?').counted).toBe('');
     expect(analyzeQuestion('How many of the dead were children?').counted).toBe('');
