@@ -115,8 +115,8 @@ function saidBy(lower: string): string | null {
 
 /** The words after "how many"/"how much", up to three, before the verb: the thing counted ("how many of the dead…" and "how many survived" do not say). */
 function countedWords(expects: AnswerType | null, lower: string): string {
-  // "How big a pay rise…" counts the pay rise, as "how much of a pay rise" does.
-  const m = /\bhow (?:many|much|(?:big|large|high) an?)\s+(?:of an? )?([\w' -]+)/.exec(lower);
+  // "How big a pay rise…" counts the pay rise, as "how much of a pay rise" does; "how much in bonds…" counts bonds.
+  const m = /\bhow (?:many|much(?: in(?= ))?|(?:big|large|high) an?)\s+(?:of an? )?([\w' -]+)/.exec(lower);
   if (expects !== 'number' || !m) return '';
   const words: string[] = [];
   for (const w of m[1]!.split(/\s+/)) {

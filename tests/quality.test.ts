@@ -99,6 +99,8 @@ describe('the words that answer, inside a quote', () => {
     expect(analyzeQuestion('How many student activists were arrested?').counted).toBe('student activists');
     // "How big a pay rise" counts the pay rise: a count of workers is not its size.
     expect(analyzeQuestion('How big a pay rise did the union ask for?').counted).toBe('pay rise');
+    expect(analyzeQuestion('how much in treasury bonds does the bank hold?').counted).toBe('treasury bonds');
+    expect(analyzeQuestion('how many in the city died?').counted).toBe('');
     const workers = 'Thousands of workers walked out over pay.';
     expect(answerSpan(workers, [{ start: 0, end: workers.length }], analyzeQuestion('How big a pay rise did the union ask for?'))?.offFocus).toBe(true);
     // "people", "of the dead" and a bare verb do not say what is counted: any count may answer.
