@@ -67,6 +67,8 @@ const ATTRIBUTION =
 // The speaker does not end on an article: in "what did the State Department say", "state" is no verb.
 const SAID =
   /^(?:what (?:exactly |actually |precisely )?(?:did|does|do|has|have|had) (.+?)(?<!\b(?:the|a|an|his|her|its|their)) (?:say|tell|reply|answer|claim|argue|state|announce|warn|declare|insist|promise|allege|testify)|how (?:exactly |actually )?(?:did|does|do|has|have|had) (.+?) (?:respond|react|reply|answer))\b/;
+// "Did Milei himself say anything about the raids?" asks for Milei's words too, to confirm or deny.
+const POLAR_SAID = /^(?:(?:so|and|but)\b[,\s]*)?(?:did|does|do|has|have|had) (.+?)(?<!\b(?:the|a|an|his|her|its|their))(?: (?:actually|ever|really|even|himself|herself|themselves|itself))* (?:say|tell|comment|speak|mention|claim|announce|warn|declare|promise)\b/;
 const NOT_A_SPEAKER = /\b(author|writer|columnist|piece|article|story|report|op-ed|he|she|they|it|you|i|we|them)s?\b/;
 
 // "Where was the piece first published?", "which site ran it?": asked of the piece, answered by its source.
@@ -108,7 +110,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
 /** Who a question asks the words of ("what did the mayor tell…" → "the mayor"), or null when it does not ask for someone's words. */
 function saidBy(lower: string): string | null {
   const first = QUESTION_WORD.exec(lower);
-  const m = first && SAID.exec(lower.slice(first.index));
+  const m = (first && SAID.exec(lower.slice(first.index))) || POLAR_SAID.exec(lower.trim());
   const speaker = m && (m[1] ?? m[2])!;
   return speaker && !NOT_A_SPEAKER.test(speaker) && !ATTRIBUTION.test(lower) ? speaker : null;
 }

@@ -180,6 +180,10 @@ describe('the words that answer, inside a quote', () => {
     const stated = 'The minister stated that the port would reopen.';
     expect(answerSpan(stated, [{ start: 0, end: stated.length }], analyzeQuestion('What did the State Department say?'))?.offFocus).toBe(true);
     expect(analyzeQuestion('what exactly did the harbour master tell the crews').expects).toBe('statement');
+    // A yes-or-no question about someone's words asks for those words too.
+    const polar = analyzeQuestion('did the harbour master himself say anything about the storm?');
+    expect(polar).toMatchObject({ expects: 'statement', polar: true });
+    expect(answerSpan(other, [{ start: 0, end: other.length }], polar)?.offFocus).toBe(true);
   });
 });
 
