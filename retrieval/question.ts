@@ -65,10 +65,14 @@ const ATTRIBUTION =
 // "What did the mayor tell reporters?", "how did the union respond?": asks for someone's words. The
 // writer's own view is the whole piece (ATTRIBUTION), and "he" may be the writer: neither is a speaker.
 // The speaker does not end on an article: in "what did the State Department say", "state" is no verb.
-const SAID =
-  /^(?:what (?:exactly |actually |precisely )?(?:did|does|do|has|have|had) (.+?)(?<!\b(?:the|a|an|his|her|its|their)) (?:say|tell|reply|answer|claim|argue|state|announce|warn|declare|insist|promise|allege|testify)|how (?:exactly |actually )?(?:did|does|do|has|have|had) (.+?) (?:respond|react|reply|answer))\b/;
+const SPEAKER = String.raw`(.+?)(?<!\b(?:the|a|an|his|her|its|their))`;
+const SAID = new RegExp(
+  String.raw`^(?:what (?:exactly |actually |precisely )?(?:did|does|do|has|have|had) ${SPEAKER} (?:say|tell|reply|answer|claim|argue|state|announce|warn|declare|insist|promise|allege|testify)|how (?:exactly |actually )?(?:did|does|do|has|have|had) (.+?) (?:respond|react|reply|answer))\b`,
+);
 // "Did Milei himself say anything about the raids?" asks for Milei's words too, to confirm or deny.
-const POLAR_SAID = /^(?:(?:so|and|but)\b[,\s]*)?(?:did|does|do|has|have|had) (.+?)(?<!\b(?:the|a|an|his|her|its|their))(?: (?:actually|ever|really|even|himself|herself|themselves|itself))* (?:say|tell|comment|speak|mention|claim|announce|warn|declare|promise)\b/;
+const POLAR_SAID = new RegExp(
+  String.raw`^(?:(?:so|and|but)\b[,\s]*)?(?:did|does|do|has|have|had) ${SPEAKER}(?: (?:actually|ever|really|even|himself|herself|themselves|itself))* (?:say|tell|comment|speak|mention|claim|announce|warn|declare|promise)\b`,
+);
 const NOT_A_SPEAKER = /\b(author|writer|columnist|piece|article|story|report|op-ed|he|she|they|it|you|i|we|them)s?\b/;
 
 // "Where was the piece first published?", "which site ran it?": asked of the piece, answered by its source.

@@ -23,7 +23,8 @@ const ENDS_TOO = { ended: 'ending until till ceasefire truce lasted' };
 const stemsOf = (tallies: Record<string, string>) => new Map<string, string>(Object.entries(tallies).flatMap(([tally, ws]) => terms(ws).map((t) => [t, tally] as const)));
 const COUNT_STEMS = stemsOf(COUNTED);
 const DATE_STEMS = stemsOf(DATED);
-const ENDED_STEMS = stemsOf(ENDS_TOO);
+// What a sentence may name: every tally's words, no word naming two tallies.
+const SENTENCE_STEMS = new Map([...COUNT_STEMS, ...DATE_STEMS, ...stemsOf(ENDS_TOO)]);
 
 /** The tallies a text names ("how many were wounded?" → injured); of a date ("when did it end?" → ended) for a date question. */
 export function talliesIn(text: string, of: 'number' | 'date' = 'number'): Set<string> {
@@ -33,6 +34,5 @@ export function talliesIn(text: string, of: 'number' | 'date' = 'number'): Set<s
 
 /** Whether a sentence names one of the tallies asked for: a count (or date, or yes) of another tally, or of none, is not the one asked. */
 export function countsTally(sentence: string, asked: Set<string>): boolean {
-  const named = terms(sentence).flatMap((t) => [COUNT_STEMS.get(t), DATE_STEMS.get(t), ENDED_STEMS.get(t)]);
-  return named.some((t) => t !== undefined && asked.has(t));
+  return terms(sentence).some((t) => asked.has(SENTENCE_STEMS.get(t) ?? ''));
 }
