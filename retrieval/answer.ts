@@ -1,8 +1,8 @@
 import { calibrationFor, probability, type Calibration } from './calibration.ts';
-import { answerContext, featuresOf, windowsOf, withGaps, type Features, type Window } from './candidates.ts';
+import { answerContext, featuresOf, paragraphOf, windowsOf, withGaps, type Features, type Window } from './candidates.ts';
 import { analyzeQuestion, type QuestionAnalysis } from './question.ts';
 import { confirmFocusByMeaning } from './focus.ts';
-import { onlyPreviews } from './preview.ts';
+import { reportsOutcome } from './preview.ts';
 import { countsTally } from './tallies.ts';
 import { QueryTerms } from './quotes.ts';
 import type { SearchIndex } from './stores/search-index.ts';
@@ -34,6 +34,8 @@ export interface Candidate {
   features: Features;
   p: number;
 }
+
+const quoteOf = (c: Candidate): string => c.source.slice(c.window.start, c.window.end);
 
 const MAX_PER_ARTICLE = 3;
 // Answer types the tagger finds reliably (numbers, dates, what someone said), so their absence is evidence;
@@ -174,7 +176,7 @@ function toPassage(c: Candidate): Passage {
   // A count of something else is not bolded as the answer.
   const a = c.window.offFocus ? null : c.window.answer;
   return {
-    quote: c.source.slice(c.window.start, c.window.end),
+    quote: quoteOf(c),
     score: Math.round(c.p * 1000) / 1000,
     paragraph: note ? 0 : c.chunk.paragraph + 1,
     section: c.kind === 'body' ? c.chunk.section : (c.chunk.section ?? PART_LABELS[c.kind]),
@@ -197,7 +199,7 @@ function distinctCandidates(scored: Candidate[], limit: number): Candidate[] {
     const dup = chosen.some(
       (c) =>
         (c.source === s.source && c.window.start < s.window.end && s.window.start < c.window.end) ||
-        jaccard(terms(c.source.slice(c.window.start, c.window.end)), terms(text)) > 0.6,
+        jaccard(terms(quoteOf(c)), terms(text)) > 0.6,
     );
     if (dup) continue;
     chosen.push(s);
@@ -236,11 +238,16 @@ export async function findPassages(snap: SearchIndex, q: Float32Array, question:
   const { expects } = analysis;
   const focused = analysis.tallies.size > 0 || analysis.exact || (expects === 'number' && analysis.counts.size > 0) || expects === 'statement' || analysis.anchors.length > 0;
   const missing = expects !== null && (MUST_HOLD.has(expects) || (expects === 'person' && analysis.strictPerson)) && !shown.slice(0, 3).some((c) => c.window.answer && !(focused && c.window.offFocus));
-  // How something turned out is not told by passages that only preview it.
-  const previewed = analysis.outcome && shown.length > 0 && shown.slice(0, 3).filter((c) => c.p >= cal.threshold).every((c) => onlyPreviews(c.source.slice(c.window.start, c.window.end)));
+  // How something turned out is told only by a passage that reports a result, not by one that previews it or tells of plans.
+  const outcome = analysis.outcome;
+  const reports = (c: Candidate) => {
+    const para = paragraphOf(c.article, c.chunk);
+    return outcome !== null && reportsOutcome(quoteOf(c), { terms: analysis.terms, verbs: outcome }, c.source.slice(para.start, para.end));
+  };
+  const previewed = outcome !== null && shown.length > 0 && !shown.slice(0, 3).some((c) => c.p >= cal.threshold && reports(c));
   // A yes-or-no question restates what it asks: a passage holding little of it neither confirms nor denies it.
   // "Were any students arrested?" is not answered by a passage that names no arrest (tallies.ts).
-  const states = (c: Candidate) => c.features.quoteCoverage >= POLAR_COVERAGE && (!analysis.tallies.size || countsTally(c.source.slice(c.window.start, c.window.end), analysis.tallies));
+  const states = (c: Candidate) => c.features.quoteCoverage >= POLAR_COVERAGE && (!analysis.tallies.size || countsTally(quoteOf(c), analysis.tallies));
   const unstated = analysis.polar && !shown.slice(0, 3).some(states);
   if (top >= cal.threshold && !missing && !previewed && !unstated) return { answered: true, passages: shown.map(toPassage), related: [], missing: null };
   // Said only when the passages are on the topic: a far-off question is refused for that alone.

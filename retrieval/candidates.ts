@@ -4,7 +4,7 @@ import { partOf } from './parts.ts';
 import type { QuestionAnalysis } from './question.ts';
 import type { QueryTerms } from './quotes.ts';
 import { countsTally } from './tallies.ts';
-import { sentenceSpans, terms, type Span } from './text.ts';
+import { leansOnPrevious, sentenceSpans, terms, type Span } from './text.ts';
 import { sourceText, type Article, type Chunk } from './types.ts';
 
 /** A quotable window: one sentence, or two adjacent ones, of one paragraph (or bio). Offsets into its source text. */
@@ -23,20 +23,18 @@ export interface Window extends Span {
 
 const MAX_WORDS = 90;
 const SAYING = new RegExp(`\\b(?:${SPEECH_VERBS})\\b`, 'gi');
-// A sentence opening with one of these leans on the one before ("They signed it in Oslo.").
-const LEANS = new Set(['he', 'she', 'they', 'it', 'this', 'these', 'that', 'those', 'his', 'her', 'their', 'its', 'such', 'both', 'the latter', 'the former']);
 
 const wordCount = (s: string) => s.split(/\s+/).filter(Boolean).length;
 
-function leansOnPrevious(sentence: string): boolean {
-  const first = sentence.replace(/^[“"‘'(]+/, '').split(/\s+/).slice(0, 2).map((w) => w.toLowerCase().replace(/[^\p{L}]/gu, ''));
-  return LEANS.has(first[0]!) || LEANS.has(first.join(' '));
+/** The paragraph (or the whole bio) holding `chunk`: offsets into its source text. */
+export function paragraphOf(article: Article, chunk: Chunk): Span {
+  return chunk.note === undefined ? article.paragraphs[chunk.paragraph]! : { start: 0, end: sourceText(article, chunk).length };
 }
 
 /** Sentences of the paragraph (or bio) holding `chunk`, and the indexes of those inside the chunk. */
 function sentencesAround(article: Article, chunk: Chunk): { source: string; all: Span[]; inside: number[] } {
   const source = sourceText(article, chunk);
-  const para = chunk.note === undefined ? article.paragraphs[chunk.paragraph]! : { start: 0, end: source.length };
+  const para = paragraphOf(article, chunk);
   const all = sentenceSpans(source.slice(para.start, para.end)).map((s) => ({ start: s.start + para.start, end: s.end + para.start }));
   const inside = all.flatMap((s, i) => (s.start < chunk.end && s.end > chunk.start ? [i] : []));
   return { source, all, inside };

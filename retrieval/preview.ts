@@ -1,4 +1,5 @@
 import nlp from 'compromise';
+import { leansOnPrevious, sentenceSpans, terms } from './text.ts';
 
 // "Who won…?", "did the talks end with a deal?", "what was the result?": asks how something turned out.
 const OUTCOME = /\b(won|win|wins|winning|outcome|results?|final score|end(?:ed|s)? up|end(?:ed)? (?:with|in)|back(?:ed|ing|s)? down|verdict)\b/;
@@ -8,21 +9,84 @@ export function asksOutcome(lower: string): boolean {
   return OUTCOME.test(lower);
 }
 
-const TO_COME = /future|progressive/;
-const DONE = /past|perfect/;
-const cache = new Map<string, boolean>();
+// Verbs that tell how something turned out: a result is won, lost, agreed, signed, ended or called off.
+const SETTLING = new Set([
+  'win', 'lose', 'defeat', 'beat', 'end', 'conclude', 'finish', 'agree', 'reach', 'sign', 'settle', 'collapse', 'fail',
+  'withdraw', 'drop', 'abandon', 'back down', 'accept', 'reject', 'elect', 'produce', 'approve', 'pass', 'rule',
+  'convict', 'acquit', 'sentence', 'secure', 'score', 'resolve', 'break down', 'call off', 'cancel', 'succeed', 'award',
+  'overturn', 'uphold', 'dismiss', 'clinch', 'concede', 'retain', 'turn into', 'turn out', 'become', 'result', 'fall through',
+  'fall apart', 'seal', 'broker', 'ratify', 'adopt', 'release', 'free', 'halt', 'stop', 'suspend', 'postpone', 'scrap',
+  'shelve', 'reverse', 'lift', 'grant', 'refuse', 'deny', 'block', 'veto', 'oust', 'topple', 'resign', 'quit', 'survive',
+]);
+// "Failed to reach a deal" and "turned out to be" tell a result; "agreed to send", "decided to negotiate" an intent.
+const RESULT_BEFORE_TO = new Set(['fail', 'turn out']);
+// A question's own verbs that say nothing of a result ("did the talks end up…", "what came out of…").
+const FRAME = new Set(['be', 'have', 'do', 'say', 'tell', 'end up', 'come', 'come out', 'go', 'get', 'happen', 'make', 'will', 'can']);
+
+type Term = { normal: string; root?: string; tags: string[] };
+
+/** The lemmas of the verbs a question asks whether happened ("did Network Rail end up cutting the jobs" → cut). */
+export function outcomeVerbs(question: string): Set<string> {
+  const ts = termsOf(question);
+  return new Set(ts.filter((t) => t.tags.includes('Verb') && !t.tags.some((g) => AUXILIARY.has(g))).map((t) => t.root ?? t.normal).filter((w) => w && !FRAME.has(w)));
+}
 
 /**
- * Whether a passage speaks of events only as still to come ("is contesting…, where polling is
- * scheduled", "will take place"): future, scheduled or ongoing verbs and none in the past. Such a
- * passage previews an outcome; it cannot report one.
+ * Whether a passage reports how the thing asked about turned out: one of its sentences has a verb of
+ * result (or the verb the question asks about) in the past, not one of intent ("agreed to send a
+ * delegation", "embarked on a strike", "polling is scheduled"); and when its paragraph writes any of
+ * the question's words as a name ("Cairo", "Network Rail"), that sentence names it, or the one before
+ * when it opens with a pronoun ("They ended without a deal"):
+ * a result reported of something else (Hamas accepting a proposal) is not the result asked for.
  */
-export function onlyPreviews(text: string): boolean {
-  const hit = cache.get(text);
-  if (hit !== undefined) return hit;
-  const forms = ((nlp(text) as any).verbs().json() as { text: string; verb?: { grammar?: { form?: string } } }[]).map((v) => (/\bscheduled|\bset to|\bdue to/.test(v.text) ? 'future' : (v.verb?.grammar?.form ?? '')));
-  const out = forms.some((f) => TO_COME.test(f)) && !forms.some((f) => DONE.test(f));
-  if (cache.size > 5_000) cache.clear();
-  cache.set(text, out);
+export function reportsOutcome(text: string, question: { terms: Set<string>; verbs: Set<string> }, paragraph = text): boolean {
+  const spans = sentenceSpans(text).map((s) => text.slice(s.start, s.end));
+  const names = namesIn(sentenceSpans(paragraph).map((s) => paragraph.slice(s.start, s.end)), question.terms);
+  const named = (i: number): boolean => terms(spans[i]!).some((w) => names.has(w)) || (i > 0 && leansOnPrevious(spans[i]!) && named(i - 1));
+  return spans.some((s, i) => settles(s, question.verbs) && (!names.size || named(i)));
+}
+
+// Past forms spelt like the present, which compromise often reads as nouns ("City beat United", "Network Rail cut 400 jobs"):
+// after a noun or pronoun, and with no third-person "-s", they are the past.
+const SAME_FORM_PAST = new Set(['beat', 'cut', 'quit', 'set', 'put', 'hit', 'shut', 'split', 'upset', 'cast', 'bid', 'let', 'spread']);
+const PARTICLE = new Set(['into', 'out', 'up', 'down', 'off', 'through', 'apart']);
+// "will beat", "could issue", "to be signed": not (yet) a result.
+const NOT_YET = new Set(['to', 'will', 'would', 'could', 'may', 'might', 'shall', 'should', 'can', 'must']);
+
+const AUXILIARY = new Set(['Auxiliary', 'Copula', 'Modal', 'Particle']);
+const cache = new Map<string, Term[]>();
+
+function termsOf(sentence: string): Term[] {
+  let ts = cache.get(sentence);
+  if (!ts) {
+    const doc = nlp(sentence) as any;
+    doc.compute('root');
+    ts = (doc.json() as { terms: Term[] }[]).flatMap((s) => s.terms);
+    if (cache.size > 5_000) cache.clear();
+    cache.set(sentence, ts);
+  }
+  return ts;
+}
+
+function settles(sentence: string, asked: Set<string>): boolean {
+  const ts = termsOf(sentence);
+  return ts.some((t, i) => {
+    const before = ts[i - 1];
+    const past = t.tags.includes('PastTense') || (SAME_FORM_PAST.has(t.normal) && before !== undefined && before.tags.some((g) => g === 'Noun' || g === 'ProperNoun' || g === 'Pronoun') && !before.tags.includes('Determiner'));
+    if (!past || ts.slice(Math.max(0, i - 2), i).some((b) => NOT_YET.has(b.normal))) return false;
+    const lemma = t.root ?? t.normal;
+    const next = ts[i + 1]?.normal ?? '';
+    const phrase = PARTICLE.has(next) ? `${lemma} ${next}` : lemma;
+    const intent = (next === 'to' || ts[i + 2]?.normal === 'to' && phrase !== lemma) && !RESULT_BEFORE_TO.has(phrase) && !RESULT_BEFORE_TO.has(lemma);
+    return !intent && [lemma, phrase].some((w) => SETTLING.has(w) || asked.has(w));
+  });
+}
+
+/** The question's terms the passage writes capitalised past a sentence's first word: names. */
+function namesIn(sentences: string[], asked: Set<string>): Set<string> {
+  const out = new Set<string>();
+  for (const s of sentences) {
+    for (const m of s.slice(1).matchAll(/(?<![\p{L}\p{N}])\p{Lu}[\p{L}\p{N}'’-]*/gu)) for (const t of terms(m[0])) if (asked.has(t)) out.add(t);
+  }
   return out;
 }

@@ -131,3 +131,12 @@ export function terms(text: string): string[] {
   for (const w of words(text)) for (const t of termsOfWord(w)) out.push(t);
   return out;
 }
+
+// A sentence opening with one of these leans on the one before ("They signed it in Oslo.").
+const LEANS = new Set(['he', 'she', 'they', 'it', 'this', 'these', 'that', 'those', 'his', 'her', 'their', 'its', 'such', 'both', 'the latter', 'the former']);
+
+/** Whether a sentence opens with a pronoun or "this", "these"…, so it speaks of what the one before names. */
+export function leansOnPrevious(sentence: string): boolean {
+  const first = sentence.replace(/^[“"‘'(]+/, '').split(/\s+/).slice(0, 2).map((w) => w.toLowerCase().replace(/[^\p{L}]/gu, ''));
+  return LEANS.has(first[0]!) || LEANS.has(first.join(' '));
+}

@@ -108,7 +108,7 @@ export const MISSING_LABELS: Record<MissingFact, string> = {
   duration: 'length of time',
   statement: 'words from the one asked about',
   person: 'name for that role',
-  outcome: 'outcome (they speak of it as still to come)',
+  outcome: 'outcome (they tell of it as planned or under way, not how it turned out)',
   confirmation: 'word on whether that happened',
 };
 
