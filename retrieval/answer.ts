@@ -2,7 +2,7 @@ import { calibrationFor, probability, type Calibration } from './calibration.ts'
 import { answerContext, featuresOf, paragraphOf, windowsOf, withGaps, type Features, type Window } from './candidates.ts';
 import { analyzeQuestion, type QuestionAnalysis } from './question.ts';
 import { confirmFocusByMeaning } from './focus.ts';
-import { reportsOutcome } from './preview.ts';
+import { onlyHedged, reportsOutcome } from './preview.ts';
 import { countsTally } from './tallies.ts';
 import { QueryTerms } from './quotes.ts';
 import type { SearchIndex } from './stores/search-index.ts';
@@ -239,15 +239,16 @@ export async function findPassages(snap: SearchIndex, q: Float32Array, question:
   const focused = analysis.tallies.size > 0 || analysis.exact || (expects === 'number' && analysis.counts.size > 0) || expects === 'statement' || analysis.anchors.length > 0;
   const missing = expects !== null && (MUST_HOLD.has(expects) || (expects === 'person' && analysis.strictPerson)) && !shown.slice(0, 3).some((c) => c.window.answer && !(focused && c.window.offFocus));
   // How something turned out is told only by a passage that reports a result, not by one that previews it or tells of plans.
-  const outcome = analysis.outcome;
   const reports = (c: Candidate) => {
     const para = paragraphOf(c.article, c.chunk);
-    return outcome !== null && reportsOutcome(quoteOf(c), { terms: analysis.terms, verbs: outcome }, c.source.slice(para.start, para.end));
+    return reportsOutcome(quoteOf(c), analysis, c.source.slice(para.start, para.end));
   };
-  const previewed = outcome !== null && shown.length > 0 && !shown.slice(0, 3).some((c) => c.p >= cal.threshold && reports(c));
+  const previewed = analysis.outcome && shown.length > 0 && !shown.slice(0, 3).some((c) => c.p >= cal.threshold && reports(c));
   // A yes-or-no question restates what it asks: a passage holding little of it neither confirms nor denies it.
-  // "Were any students arrested?" is not answered by a passage that names no arrest (tallies.ts).
-  const states = (c: Candidate) => c.features.quoteCoverage >= POLAR_COVERAGE && (!analysis.tallies.size || countsTally(quoteOf(c), analysis.tallies));
+  // "Were any students arrested?" is not answered by a passage that names no arrest (tallies.ts),
+  // nor "did the court issue warrants?" by one where it only could (preview.ts).
+  const states = (c: Candidate) =>
+    c.features.quoteCoverage >= POLAR_COVERAGE && (!analysis.tallies.size || countsTally(quoteOf(c), analysis.tallies)) && !onlyHedged(quoteOf(c), analysis);
   const unstated = analysis.polar && !shown.slice(0, 3).some(states);
   if (top >= cal.threshold && !missing && !previewed && !unstated) return { answered: true, passages: shown.map(toPassage), related: [], missing: null };
   // Said only when the passages are on the topic: a far-off question is refused for that alone.

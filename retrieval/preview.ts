@@ -26,7 +26,7 @@ const FRAME = new Set(['be', 'have', 'do', 'say', 'tell', 'end up', 'come', 'com
 type Term = { normal: string; root?: string; tags: string[] };
 
 /** The lemmas of the verbs a question asks whether happened ("did Network Rail end up cutting the jobs" → cut). */
-export function outcomeVerbs(question: string): Set<string> {
+export function askedVerbs(question: string): Set<string> {
   const ts = termsOf(question);
   return new Set(ts.filter((t) => t.tags.includes('Verb') && !t.tags.some((g) => AUXILIARY.has(g))).map((t) => t.root ?? t.normal).filter((w) => w && !FRAME.has(w)));
 }
@@ -39,11 +39,11 @@ export function outcomeVerbs(question: string): Set<string> {
  * when it opens with a pronoun ("They ended without a deal"):
  * a result reported of something else (Hamas accepting a proposal) is not the result asked for.
  */
-export function reportsOutcome(text: string, question: { terms: Set<string>; verbs: Set<string> }, paragraph = text): boolean {
+export function reportsOutcome(text: string, question: Asked, paragraph = text): boolean {
   const spans = sentenceSpans(text).map((s) => text.slice(s.start, s.end));
   const names = namesIn(sentenceSpans(paragraph).map((s) => paragraph.slice(s.start, s.end)), question.terms);
   const named = (i: number): boolean => terms(spans[i]!).some((w) => names.has(w)) || (i > 0 && leansOnPrevious(spans[i]!) && named(i - 1));
-  return spans.some((s, i) => settles(s, question.verbs) && (!names.size || named(i)));
+  return spans.some((s, i) => settles(s, question) && (!names.size || named(i)));
 }
 
 // Past forms spelt like the present, which compromise often reads as nouns ("City beat United", "Network Rail cut 400 jobs"):
@@ -68,18 +68,47 @@ function termsOf(sentence: string): Term[] {
   return ts;
 }
 
-function settles(sentence: string, asked: Set<string>): boolean {
+type Asked = { terms: Set<string>; verbs: Set<string> };
+
+// "Has been forced to shift", "managed to reach": done, though after "to".
+const DONE_BEFORE_TO = new Set(['force', 'have', 'had', 'manage', 'compel', 'oblige', 'make', 'begin', 'start', 'continue']);
+
+// "could issue arrests", "plans to cut", "to be signed": not (yet) done.
+function notYet(ts: Term[], i: number): boolean {
+  return ts.slice(Math.max(0, i - 2), i).some((b, k, before) => NOT_YET.has(b.normal) && !(b.normal === 'to' && k > 0 && DONE_BEFORE_TO.has(before[k - 1]!.root ?? before[k - 1]!.normal)));
+}
+
+// "issued a bizarre warning" does not tell whether warrants were issued: the asked verb counts on one of the question's other words.
+function onAsked(ts: Term[], i: number, q: Asked): boolean {
+  const own = new Set(terms(ts[i]!.normal));
+  return terms(ts.slice(i + 1, i + 5).map((t) => t.normal).join(' ')).some((w) => q.terms.has(w) && !own.has(w));
+}
+
+function settles(sentence: string, q: Asked): boolean {
   const ts = termsOf(sentence);
   return ts.some((t, i) => {
     const before = ts[i - 1];
     const past = t.tags.includes('PastTense') || (SAME_FORM_PAST.has(t.normal) && before !== undefined && before.tags.some((g) => g === 'Noun' || g === 'ProperNoun' || g === 'Pronoun') && !before.tags.includes('Determiner'));
-    if (!past || ts.slice(Math.max(0, i - 2), i).some((b) => NOT_YET.has(b.normal))) return false;
+    if (!past || notYet(ts, i)) return false;
     const lemma = t.root ?? t.normal;
     const next = ts[i + 1]?.normal ?? '';
     const phrase = PARTICLE.has(next) ? `${lemma} ${next}` : lemma;
     const intent = (next === 'to' || ts[i + 2]?.normal === 'to' && phrase !== lemma) && !RESULT_BEFORE_TO.has(phrase) && !RESULT_BEFORE_TO.has(lemma);
-    return !intent && [lemma, phrase].some((w) => SETTLING.has(w) || asked.has(w));
+    return !intent && (SETTLING.has(lemma) || SETTLING.has(phrase) || (q.verbs.has(lemma) && onAsked(ts, i, q)));
   });
+}
+
+/**
+ * Whether a passage tells of what a yes-or-no question asks only as possible or planned: every use of
+ * the asked verb on the question's words is under "could", "will", "plans to"… ("reports that the
+ * court could issue arrests" for "did the court issue arrest warrants?"). False when it never uses it.
+ */
+export function onlyHedged(text: string, q: Asked): boolean {
+  const uses = sentenceSpans(text).flatMap((s) => {
+    const ts = termsOf(text.slice(s.start, s.end));
+    return ts.flatMap((t, i) => (q.verbs.has(t.root ?? t.normal) && onAsked(ts, i, q) ? [notYet(ts, i)] : []));
+  });
+  return uses.length > 0 && uses.every(Boolean);
 }
 
 /** The question's terms the passage writes capitalised past a sentence's first word: names. */

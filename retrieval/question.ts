@@ -1,7 +1,7 @@
 import nlp from 'compromise';
 import { anchorsIn } from './anchors.ts';
 import { PERSON_ROLES, type AnswerType } from './entities.ts';
-import { asksOutcome, outcomeVerbs } from './preview.ts';
+import { askedVerbs, asksOutcome } from './preview.ts';
 import { talliesIn } from './tallies.ts';
 import { terms } from './text.ts';
 
@@ -28,8 +28,10 @@ export interface QuestionAnalysis {
   speaker: Set<string>;
   /** Years and months the question pins its fact to ("in May 2021" → may, 2021): see anchors.ts. */
   anchors: string[];
-  /** The question asks how something turned out ("who won…?", "did the talks end in a deal?"): the lemmas of the verbs it asks about (see preview.ts); null for other questions. */
-  outcome: Set<string> | null;
+  /** The question asks how something turned out ("who won…?", "did the talks end in a deal?"): see preview.ts. */
+  outcome: boolean;
+  /** The lemmas of the verbs the question asks whether happened ("did Network Rail end up cutting the jobs?" → end, cut): see preview.ts. */
+  verbs: Set<string>;
   /** The tallies a count, date or yes-or-no question asks for ("how many were wounded?" → injured, "when did it end?" → ended, "was anyone arrested?" → arrested): see tallies.ts; empty for other questions. */
   tallies: Set<string>;
   /** A count question asks for the exact figure ("exactly how many…"): "thousands" is no answer to it. */
@@ -104,7 +106,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     aboutSource,
     speaker: new Set(said ? terms(said) : []),
     anchors: anchorsIn((nlp(question) as any).dates().out('array') as string[]),
-    outcome: asksOutcome(lower) ? outcomeVerbs(question) : null,
+    outcome: asksOutcome(lower),
+    verbs: askedVerbs(question),
     tallies: expects === 'number' || expects === 'date' ? talliesIn(question, expects) : polar ? talliesIn(question) : new Set(),
     exact: expects === 'number' && EXACT.test(lower),
     polar,

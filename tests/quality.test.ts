@@ -8,7 +8,7 @@ import { answerSpan } from '../retrieval/candidates.ts';
 import { entitySpans, satisfies, type AnswerType } from '../retrieval/entities.ts';
 import { Engine } from '../retrieval/engine.ts';
 import { analyzeQuestion } from '../retrieval/question.ts';
-import { asksOutcome, outcomeVerbs, reportsOutcome } from '../retrieval/preview.ts';
+import { asksOutcome, onlyHedged, reportsOutcome } from '../retrieval/preview.ts';
 import { expandShorthand } from '../retrieval/shorthand.ts';
 import { akin, QueryTerms } from '../retrieval/quotes.ts';
 import { terms } from '../retrieval/text.ts';
@@ -325,6 +325,14 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
     expect(arrests.answered).toBe(false);
     expect(arrests.missing).toBe('confirmation');
     expect(analyzeQuestion('so did the talks end in a deal or not').polar).toBe(true);
+    // What only could or will happen is not said to have happened.
+    const warrants = analyzeQuestion('Did the court issue arrest warrants?');
+    expect(onlyHedged('Reports say the court could issue arrest warrants soon.', warrants)).toBe(true);
+    expect(onlyHedged('The court plans to issue arrest warrants.', warrants)).toBe(true);
+    expect(onlyHedged('The court issued arrest warrants on Monday.', warrants)).toBe(false);
+    expect(onlyHedged('The court was forced to issue arrest warrants.', warrants)).toBe(false);
+    // "Issued a warning" is not the issuing asked about: the passage says nothing either way.
+    expect(onlyHedged('Senators issued a warning to the court.', warrants)).toBe(false);
     expect(analyzeQuestion('Did they say how many jobs will go?').polar).toBe(false);
   });
 
@@ -411,12 +419,12 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
     expect(asksOutcome('who won the cup final?')).toBe(true);
     expect(asksOutcome('did the talks end with a deal or not')).toBe(true);
     expect(asksOutcome('who will play in the cup final?')).toBe(false);
-    const final = { terms: new Set(['won', 'cup', 'final']), verbs: outcomeVerbs('Who won the cup final?') };
+    const final = analyzeQuestion('Who won the cup final?');
     expect(reportsOutcome('City will face United in the cup final on Saturday.', final)).toBe(false);
     expect(reportsOutcome('Polling is scheduled for May 20.', final)).toBe(false);
     expect(reportsOutcome('City beat United 2-1 in the final.', final)).toBe(true);
     // An intent is not a result; a failure to agree is one.
-    const talks = { terms: new Set(['talks', 'geneva', 'deal']), verbs: outcomeVerbs('Did the Geneva talks end with a deal?') };
+    const talks = analyzeQuestion('Did the Geneva talks end with a deal?');
     expect(reportsOutcome('The ministers agreed to send a delegation to Geneva to negotiate.', talks)).toBe(false);
     expect(reportsOutcome('The Geneva talks failed to reach a deal on Friday.', talks)).toBe(true);
     expect(reportsOutcome('The Geneva talks broke down on Monday.', talks)).toBe(true);
@@ -428,7 +436,7 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
     // A result reported of something other than what the question names is not its result.
     expect(reportsOutcome('The Geneva talks resumed on Monday. Elsewhere, the union accepted a pay offer.', talks)).toBe(false);
     // The verb the question asks about counts as a result when it is in the past.
-    const cuts = { terms: new Set(['network', 'rail', 'cut', 'jobs']), verbs: outcomeVerbs('Did Network Rail end up cutting the jobs?') };
+    const cuts = analyzeQuestion('Did Network Rail end up cutting the jobs?');
     expect(cuts.verbs.has('cut')).toBe(true);
     expect(reportsOutcome('Network Rail cut 400 jobs in March.', cuts)).toBe(true);
     expect(reportsOutcome('Network Rail plans to cut 400 jobs.', cuts)).toBe(false);
