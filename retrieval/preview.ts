@@ -24,6 +24,7 @@ const RESULT_BEFORE_TO = new Set(['fail', 'turn out']);
 const FRAME = new Set(['be', 'have', 'do', 'say', 'tell', 'end up', 'come', 'come out', 'go', 'get', 'happen', 'make', 'will', 'can']);
 
 type Term = { normal: string; root?: string; tags: string[] };
+const has = (t: Term | undefined, tag: string): boolean => t !== undefined && t.tags.includes(tag);
 
 /** The lemmas of the verbs a question asks whether happened ("did Network Rail end up cutting the jobs" → cut). */
 export function askedVerbs(question: string): Set<string> {
@@ -73,9 +74,18 @@ type Asked = { terms: Set<string>; verbs: Set<string> };
 // "Has been forced to shift", "managed to reach": done, though after "to".
 const DONE_BEFORE_TO = new Set(['force', 'have', 'had', 'manage', 'compel', 'oblige', 'make', 'begin', 'start', 'continue']);
 
-// "could issue arrests", "plans to cut", "to be signed": not (yet) done.
+// "could issue arrests", "plans to cut", "is expected to be signed": not (yet) done. The verbs chained
+// before the word are read back to the first that is not one ("the court could issue").
 function notYet(ts: Term[], i: number): boolean {
-  return ts.slice(Math.max(0, i - 2), i).some((b, k, before) => NOT_YET.has(b.normal) && !(b.normal === 'to' && k > 0 && DONE_BEFORE_TO.has(before[k - 1]!.root ?? before[k - 1]!.normal)));
+  for (let j = i - 1; j >= Math.max(0, i - 5); j--) {
+    const b = ts[j]!;
+    if (b.normal === 'to') {
+      const lead = ts[j - 1];
+      if (!(lead && (DONE_BEFORE_TO.has(lead.root ?? lead.normal) || DONE_BEFORE_TO.has(lead.normal)))) return true;
+    } else if (NOT_YET.has(b.normal)) return true;
+    else if (!has(b, 'Verb') && !has(b, 'Adverb')) return false;
+  }
+  return false;
 }
 
 // "issued a bizarre warning" does not tell whether warrants were issued: the asked verb counts on one of the question's other words.
@@ -84,12 +94,18 @@ function onAsked(ts: Term[], i: number, q: Asked): boolean {
   return terms(ts.slice(i + 1, i + 5).map((t) => t.normal).join(' ')).some((w) => q.terms.has(w) && !own.has(w));
 }
 
+// "The popularly elected lower house", "the agreed text": a participle describing a noun reports nothing.
+function attributive(ts: Term[], i: number): boolean {
+  const before = has(ts[i - 1], 'Determiner') || (has(ts[i - 1], 'Adverb') && has(ts[i - 2], 'Determiner'));
+  return before && (has(ts[i + 1], 'Noun') || has(ts[i + 1], 'Adjective'));
+}
+
 function settles(sentence: string, q: Asked): boolean {
   const ts = termsOf(sentence);
   return ts.some((t, i) => {
     const before = ts[i - 1];
-    const past = t.tags.includes('PastTense') || (SAME_FORM_PAST.has(t.normal) && before !== undefined && before.tags.some((g) => g === 'Noun' || g === 'ProperNoun' || g === 'Pronoun') && !before.tags.includes('Determiner'));
-    if (!past || notYet(ts, i)) return false;
+    const past = has(t, 'PastTense') || (SAME_FORM_PAST.has(t.normal) && ['Noun', 'ProperNoun', 'Pronoun'].some((g) => has(before, g)) && !has(before, 'Determiner'));
+    if (!past || notYet(ts, i) || attributive(ts, i)) return false;
     const lemma = t.root ?? t.normal;
     const next = ts[i + 1]?.normal ?? '';
     const phrase = PARTICLE.has(next) ? `${lemma} ${next}` : lemma;

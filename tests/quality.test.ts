@@ -59,6 +59,7 @@ describe('the words that answer, inside a quote', () => {
     expect(spanOf('Who is the mayor that shut the port?', 'The new council under Oskaras Wickramaratne shut the port on Monday.')).toBe('Oskaras Wickramaratne');
     // A body is not a person, however capitalised.
     expect(spanOf('Who is the mayor that shut the port?', 'The Harbour Workers Union shut the port on Monday.')).toBeNull();
+    expect(spanOf('Who is the general secretary of the union?', 'The strike was called against plans by Harbour Rail (that runs the quays) to cut jobs.')).toBeNull();
   });
 
   it('runs a name on over the capitalised words after a first name the tagger knows, stopping at a weekday', () => {
@@ -440,6 +441,10 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
     expect(cuts.verbs.has('cut')).toBe(true);
     expect(reportsOutcome('Network Rail cut 400 jobs in March.', cuts)).toBe(true);
     expect(reportsOutcome('Network Rail plans to cut 400 jobs.', cuts)).toBe(false);
+    // A participle describing a noun reports nothing: "the elected council" is no result of this vote.
+    const seats = analyzeQuestion('How many seats did the Greens end up winning?');
+    expect(reportsOutcome('The Greens have 12 seats in the popularly elected lower house.', seats)).toBe(false);
+    expect(reportsOutcome('The Greens were elected in 12 seats.', seats)).toBe(true);
     // The preview only says who will play: no result, and the refusal says so.
     const won = await engine.ask('Who won the cup final?');
     expect(won).toMatchObject({ answered: false, missing: 'outcome' });
