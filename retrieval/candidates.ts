@@ -129,10 +129,10 @@ export function mayAnswer(q: QuestionAnalysis, sentence: string, e: Span): boole
 
 const CAPITALISED_WORDS = /^\p{Lu}[\p{L}'’-]+(?: \p{Lu}[\p{L}'’.-]+)+$/u;
 
-/** Two or more capitalised words, no comma, overlapping no organisation or place. */
 // Words that make a name a body's, which compromise does not always tag as one ("Network Rail", "Left Unity Front").
 const BODY_WORD = /\b(?:Rail|Railways?|Network|Airways|Airlines|Court|Council|Party|Union|Ministry|Department|Agency|Bank|Group|Association|Federation|Front|Forces|Army|Police|University|Institute|College|Committee|Commission|Parliament|Assembly|Congress|Senate|Government|Corporation|Company|Alliance|Movement|Board|Office|Services?|Foundation|Fund|Trust|Society|League|Coalition|Authority|News|Times|Post|Press|Media)\b/;
 
+/** Two or more capitalised words, no comma, no body's word, overlapping no organisation or place. */
 function personLike(text: string, e: Span, spans: EntitySpan[]): boolean {
   const name = text.slice(e.start, e.end);
   return CAPITALISED_WORDS.test(name) && !BODY_WORD.test(name) && !spans.some((o) => (o.type === 'organisation' || o.type === 'place') && o.start < e.end && e.start < o.end);
