@@ -1,12 +1,13 @@
 import { calibrationFor, probability, type Calibration } from './calibration.ts';
 import { answerContext, featuresOf, paragraphOf, windowsOf, withGaps, type Features, type Window } from './candidates.ts';
 import { analyzeQuestion, type QuestionAnalysis } from './question.ts';
+import { PERSON_ROLES } from './entities.ts';
 import { confirmFocusByMeaning } from './focus.ts';
 import { onlyHedged, reportsOutcome } from './preview.ts';
 import { countsTally } from './tallies.ts';
 import { QueryTerms } from './quotes.ts';
 import type { SearchIndex } from './stores/search-index.ts';
-import { terms } from './text.ts';
+import { namesWritten, terms, words } from './text.ts';
 import type { Span } from './text.ts';
 import { partOf } from './parts.ts';
 import { metaOf, PART_LABELS, type Article, type Chunk, type Filters, type MissingFact, type Passage, type PassageKind } from './types.ts';
@@ -36,6 +37,10 @@ export interface Candidate {
 }
 
 const quoteOf = (c: Candidate): string => c.source.slice(c.window.start, c.window.end);
+const paragraphText = (c: Candidate): string => {
+  const para = paragraphOf(c.article, c.chunk);
+  return c.source.slice(para.start, para.end);
+};
 
 const MAX_PER_ARTICLE = 3;
 // Answer types the tagger finds reliably (numbers, dates, what someone said), so their absence is evidence;
@@ -217,6 +222,28 @@ export async function rankPassages(snap: SearchIndex, q: Float32Array, question:
   return distinctPassages(await scoreCandidates(snap, q, question, opts, embed, analysis), Math.min(opts.limit ?? 5, 25));
 }
 
+const ROLE_TERMS = new Set(terms(PERSON_ROLES.join(' ')));
+
+/**
+ * The body or place a role question ties its role to, in the words next to the role ("the RMT general
+ * secretary", "general secretary of the RMT") that the question or the candidates' paragraphs write as names.
+ */
+function bodiesNamed(question: string, chosen: Candidate[]): Set<string> {
+  const ws = words(question).map((w) => terms(w));
+  const near = new Set<string>();
+  ws.forEach((ts, i) => {
+    if (ts.some((t) => ROLE_TERMS.has(t))) for (const n of ws.slice(Math.max(0, i - 3), i + 5).flat()) if (!ROLE_TERMS.has(n)) near.add(n);
+  });
+  return near.size ? namesWritten([question, ...chosen.map(paragraphText)].join('\n'), near) : near;
+}
+
+// "ICC" is named by "International Criminal Court".
+function namesBody(quote: string, bodies: Set<string>): boolean {
+  if (terms(quote).some((t) => bodies.has(t))) return true;
+  const initials = [...quote.matchAll(/\p{Lu}[\p{L}'’-]*(?:\s+(?:of\s+|for\s+|and\s+)?\p{Lu}[\p{L}'’-]*)+/gu)].map((m) => m[0].split(/\s+/).filter((w) => /^\p{Lu}/u.test(w)).map((w) => w[0]!.toLowerCase()).join(''));
+  return initials.some((i) => bodies.has(i));
+}
+
 /**
  * Passages that answer the question, or `answered: false` when the best quote's probability is under
  * the model's threshold; then the closest passages come back as `related`, unless even they are noise.
@@ -237,12 +264,13 @@ export async function findPassages(snap: SearchIndex, q: Float32Array, question:
   // asked (tallies.ts), nor the words of someone other than the speaker asked about, nor a passage about another year or month.
   const { expects } = analysis;
   const focused = analysis.tallies.size > 0 || analysis.exact || (expects === 'number' && analysis.counts.size > 0) || expects === 'statement' || analysis.anchors.length > 0;
-  const missing = expects !== null && (MUST_HOLD.has(expects) || (expects === 'person' && analysis.strictPerson)) && !shown.slice(0, 3).some((c) => c.window.answer && !(focused && c.window.offFocus));
+  // A role held in a body the question names ("the RMT general secretary") is not filled by a person of another ("CPIML General Secretary…").
+  const bodies = expects === 'person' && analysis.strictPerson ? bodiesNamed(question, chosen) : new Set<string>();
+  // The quote names the body, or the article's title or standfirst sets the scene ("Dock Workers Halt the Port of Rotterdam").
+  const ofBody = (c: Candidate) => !bodies.size || [quoteOf(c), c.article.title, c.article.standfirst ?? ''].some((t) => namesBody(t, bodies));
+  const missing = expects !== null && (MUST_HOLD.has(expects) || (expects === 'person' && analysis.strictPerson)) && !shown.slice(0, 3).some((c) => c.window.answer && !(focused && c.window.offFocus) && ofBody(c));
   // How something turned out is told only by a passage that reports a result, not by one that previews it or tells of plans.
-  const reports = (c: Candidate) => {
-    const para = paragraphOf(c.article, c.chunk);
-    return reportsOutcome(quoteOf(c), analysis, c.source.slice(para.start, para.end));
-  };
+  const reports = (c: Candidate) => reportsOutcome(quoteOf(c), analysis, paragraphText(c));
   const previewed = analysis.outcome && shown.length > 0 && !shown.slice(0, 3).some((c) => c.p >= cal.threshold && reports(c));
   // A yes-or-no question restates what it asks: a passage holding little of it neither confirms nor denies it.
   // "Were any students arrested?" is not answered by a passage that names no arrest (tallies.ts),

@@ -1,5 +1,5 @@
 import nlp from 'compromise';
-import { leansOnPrevious, sentenceSpans, terms } from './text.ts';
+import { leansOnPrevious, namesWritten, sentenceSpans, terms } from './text.ts';
 
 // "Who won…?", "did the talks end with a deal?", "what was the result?": asks how something turned out.
 const OUTCOME = /\b(won|win|wins|winning|outcome|results?|final score|end(?:ed|s)? up|end(?:ed)? (?:with|in)|back(?:ed|ing|s)? down|verdict)\b/;
@@ -42,7 +42,7 @@ export function askedVerbs(question: string): Set<string> {
  */
 export function reportsOutcome(text: string, question: Asked, paragraph = text): boolean {
   const spans = sentenceSpans(text).map((s) => text.slice(s.start, s.end));
-  const names = namesIn(sentenceSpans(paragraph).map((s) => paragraph.slice(s.start, s.end)), question.terms);
+  const names = namesWritten(paragraph, question.terms);
   const named = (i: number): boolean => terms(spans[i]!).some((w) => names.has(w)) || (i > 0 && leansOnPrevious(spans[i]!) && named(i - 1));
   return spans.some((s, i) => settles(s, question) && (!names.size || named(i)));
 }
@@ -125,13 +125,4 @@ export function onlyHedged(text: string, q: Asked): boolean {
     return ts.flatMap((t, i) => (q.verbs.has(t.root ?? t.normal) && onAsked(ts, i, q) ? [notYet(ts, i)] : []));
   });
   return uses.length > 0 && uses.every(Boolean);
-}
-
-/** The question's terms the passage writes capitalised past a sentence's first word: names. */
-function namesIn(sentences: string[], asked: Set<string>): Set<string> {
-  const out = new Set<string>();
-  for (const s of sentences) {
-    for (const m of s.slice(1).matchAll(/(?<![\p{L}\p{N}])\p{Lu}[\p{L}\p{N}'’-]*/gu)) for (const t of terms(m[0])) if (asked.has(t)) out.add(t);
-  }
-  return out;
 }

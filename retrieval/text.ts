@@ -140,3 +140,12 @@ export function leansOnPrevious(sentence: string): boolean {
   const first = sentence.replace(/^[“"‘'(]+/, '').split(/\s+/).slice(0, 2).map((w) => w.toLowerCase().replace(/[^\p{L}]/gu, ''));
   return LEANS.has(first[0]!) || LEANS.has(first.join(' '));
 }
+
+/** Those of `asked` (terms) that `text` writes capitalised past a sentence's first word: names ("Cairo", "RMT"). */
+export function namesWritten(text: string, asked: Set<string>): Set<string> {
+  const out = new Set<string>();
+  for (const s of sentenceSpans(text)) {
+    for (const m of text.slice(s.start + 1, s.end).matchAll(/(?<![\p{L}\p{N}])\p{Lu}[\p{L}\p{N}'’-]*/gu)) for (const t of terms(m[0])) if (asked.has(t)) out.add(t);
+  }
+  return out;
+}

@@ -414,6 +414,9 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
     expect(a.answered).toBe(false);
     expect(a.related[0]?.article.title).toBe('City and United Meet in the Cup Final');
     expect((await engine.ask('Who is the union chair in Rotterdam?')).passages[0]?.quote).toContain('Jane Doe');
+    // A role in another body or place is not that role: Jane Doe chairs the Rotterdam union, not Hamburg's.
+    const elsewhere = await engine.ask('Who is the union chair in Hamburg?');
+    expect(elsewhere).toMatchObject({ answered: false, missing: 'person' });
   });
 
   it('does not tell how something turned out from passages that only preview it or tell of plans', async () => {
