@@ -106,7 +106,9 @@ export function answerSpan(source: string, sentences: Span[], q: QuestionAnalysi
         (q.counts.size && e.type === 'number' && !countsNext(text, e.end, q.counts, e.start)) ||
         ((e.type === 'number' || e.type === 'date') && !mayAnswer(q, text, e)) ||
         (q.timeOfDay && !TIME_OF_DAY.test(text.slice(e.start, e.end))) || otherSpeaker;
-      const rank = f * 1e12 + (misses ? 5e11 : 0) + k * 1e8 + e.start;
+      // Of several ages, the one after the person asked about: "Dhar (30), Bhattacharya (31)" for Bhattacharya's.
+      const otherAge = e.type === 'age' && !terms(text.slice(Math.max(0, e.start - 40), e.start).split(/[),;]/).pop()!).some((t) => q.terms.has(t));
+      const rank = f * 1e12 + (misses ? 5e11 : 0) + (otherAge ? 1e11 : 0) + k * 1e8 + e.start;
       if (best && (rank > best.rank || (rank === best.rank && e.end - e.start <= best.end - best.start))) continue;
       // Words in quotation marks are the statement itself; after a verb of saying, the clause it opens is.
       const quoted = /[“"‘']/.test(text[e.start - 1] ?? '');

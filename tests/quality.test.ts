@@ -56,6 +56,9 @@ describe('the words that answer, inside a quote', () => {
   it('takes a name the tagger does not know for a person when an age in brackets follows it, or when a role is asked for', () => {
     const ages = 'In the port, Dagny Okonkwo-Rask (30) and Tiberiu Vasquez (31) are standing for the council.';
     expect(new Set(entitySpans(ages).filter((e) => e.type === 'person').map((e) => ages.slice(e.start, e.end)))).toEqual(new Set(['Dagny Okonkwo-Rask', 'Tiberiu Vasquez']));
+    // Of two ages, the one of the person asked about.
+    expect(spanOf('How old is Tiberiu Vasquez?', ages)).toBe('31');
+    expect(spanOf('How old is Dagny Okonkwo-Rask?', ages)).toBe('30');
     expect(spanOf('Who is the mayor that shut the port?', 'The new council under Oskaras Wickramaratne shut the port on Monday.')).toBe('Oskaras Wickramaratne');
     // A body is not a person, however capitalised.
     expect(spanOf('Who is the mayor that shut the port?', 'The Harbour Workers Union shut the port on Monday.')).toBeNull();
