@@ -17,7 +17,11 @@ const COUNTED: Record<string, string> = {
 // Dates are of a start more often than not, and say so rarely ("On 5 August, the army launched…"); an end
 // is said outright: "when did the assault end?" is not answered by the day it began. A question asks
 // for an end with its verb; a sentence may name it by what ends a fight or a stay too.
-const DATED: Record<string, string> = { ended: 'end ended ends finish finished stop stopped conclude concluded halt halted' };
+// So is a vote: "when was she elected?" is not answered by the day her government cracked down.
+const DATED: Record<string, string> = {
+  ended: 'end ended ends finish finished stop stopped conclude concluded halt halted',
+  elected: 'elect elected elects election elections vote votes voted voting poll polls polling ballot ballots sworn inaugurated inauguration',
+};
 const ENDS_TOO = { ended: 'ending until till ceasefire truce lasted' };
 
 const stemsOf = (tallies: Record<string, string>) => new Map<string, string>(Object.entries(tallies).flatMap(([tally, ws]) => terms(ws).map((t) => [t, tally] as const)));

@@ -126,6 +126,10 @@ describe('the words that answer, inside a quote', () => {
     expect(ended('The siege of the port began on 5 August.')).toBe(true);
     expect(ended('The siege of the port ended on 9 August.')).toBe(false);
     expect(ended('A truce agreed on 9 August lifted the siege.')).toBe(false);
+    // Nor is "when was she elected?" answered by the day her government did something else.
+    const elected = (text: string) => answerSpan(text, [{ start: 0, end: text.length }], analyzeQuestion('When was the mayor elected?'))?.offFocus;
+    expect(elected('The government under the mayor began a crackdown on 5 August.')).toBe(true);
+    expect(elected('The mayor won the vote held on 9 August.')).toBe(false);
     expect(analyzeQuestion('When did the siege begin?').tallies.size).toBe(0);
     expect(analyzeQuestion('Who was arrested?').tallies.size).toBe(0);
   });
