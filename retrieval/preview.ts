@@ -2,7 +2,7 @@ import nlp from 'compromise';
 import { leansOnPrevious, namesWritten, sentenceSpans, terms } from './text.ts';
 
 // "Who won…?", "did the talks end with a deal?", "what was the result?": asks how something turned out.
-const OUTCOME = /\b(won|win|wins|winning|outcome|results?|final score|end(?:ed|s)? up|end(?:ed)? (?:with|in)|back(?:ed|ing|s)? down|verdict)\b/;
+const OUTCOME = /\b(won|win|wins|winning|outcome|results?|final score|end(?:ed|s)? up|end(?:ed)? (?:with|in)|in the end|eventually|c[ao]me (?:out )?of|back(?:ed|ing|s)? down|verdict)\b/;
 
 /** Whether a question asks how something turned out. */
 export function asksOutcome(lower: string): boolean {

@@ -430,6 +430,7 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
     expect(asksOutcome('who won the cup final?')).toBe(true);
     expect(asksOutcome('did the talks end with a deal or not')).toBe(true);
     expect(asksOutcome('who will play in the cup final?')).toBe(false);
+    expect(asksOutcome('what came out of the geneva talks in the end?')).toBe(true);
     const final = analyzeQuestion('Who won the cup final?');
     expect(reportsOutcome('City will face United in the cup final on Saturday.', final)).toBe(false);
     expect(reportsOutcome('Polling is scheduled for May 20.', final)).toBe(false);
