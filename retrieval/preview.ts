@@ -22,9 +22,12 @@ const SETTLING = new Set([
 const RESULT_BEFORE_TO = new Set(['fail', 'turn out']);
 // A question's own verbs that say nothing of a result ("did the talks end up…", "what came out of…").
 const FRAME = new Set(['be', 'have', 'do', 'say', 'tell', 'end up', 'come', 'come out', 'go', 'get', 'happen', 'make', 'will', 'can']);
+const AUXILIARY = new Set(['Auxiliary', 'Copula', 'Modal', 'Particle']);
 
 type Term = { normal: string; root?: string; tags: string[] };
 const has = (t: Term | undefined, tag: string): boolean => t !== undefined && t.tags.includes(tag);
+/** What a question asks about: its terms (stemmed) and the lemmas of its verbs. */
+type Asked = { terms: Set<string>; verbs: Set<string> };
 
 /** The lemmas of the verbs a question asks whether happened ("did Network Rail end up cutting the jobs" → cut). */
 export function askedVerbs(question: string): Set<string> {
@@ -37,8 +40,8 @@ export function askedVerbs(question: string): Set<string> {
  * result (or the verb the question asks about) in the past, not one of intent ("agreed to send a
  * delegation", "embarked on a strike", "polling is scheduled"); and when its paragraph writes any of
  * the question's words as a name ("Cairo", "Network Rail"), that sentence names it, or the one before
- * when it opens with a pronoun ("They ended without a deal"):
- * a result reported of something else (Hamas accepting a proposal) is not the result asked for.
+ * when it opens with a pronoun ("They ended without a deal"): a result reported of something else
+ * (Hamas accepting a proposal) is not the result asked for.
  */
 export function reportsOutcome(text: string, question: Asked, paragraph = text): boolean {
   const spans = sentenceSpans(text).map((s) => text.slice(s.start, s.end));
@@ -54,7 +57,6 @@ const PARTICLE = new Set(['into', 'out', 'up', 'down', 'off', 'through', 'apart'
 // "will beat", "could issue", "to be signed": not (yet) a result.
 const NOT_YET = new Set(['to', 'will', 'would', 'could', 'may', 'might', 'shall', 'should', 'can', 'must']);
 
-const AUXILIARY = new Set(['Auxiliary', 'Copula', 'Modal', 'Particle']);
 const cache = new Map<string, Term[]>();
 
 function termsOf(sentence: string): Term[] {
@@ -69,7 +71,6 @@ function termsOf(sentence: string): Term[] {
   return ts;
 }
 
-type Asked = { terms: Set<string>; verbs: Set<string> };
 
 // "Has been forced to shift", "managed to reach": done, though after "to".
 const DONE_BEFORE_TO = new Set(['force', 'have', 'had', 'manage', 'compel', 'oblige', 'make', 'begin', 'start', 'continue']);
