@@ -275,8 +275,10 @@ export async function findPassages(snap: SearchIndex, q: Float32Array, question:
   // A yes-or-no question restates what it asks: a passage holding little of it neither confirms nor denies it.
   // "Were any students arrested?" is not answered by a passage that names no arrest (tallies.ts),
   // nor "did the court issue warrants?" by one where it only could (preview.ts).
-  const states = (c: Candidate) =>
-    c.features.quoteCoverage >= POLAR_COVERAGE && (!analysis.tallies.size || countsTally(quoteOf(c), analysis.tallies)) && !onlyHedged(quoteOf(c), analysis);
+  const states = (c: Candidate) => {
+    const quote = quoteOf(c);
+    return c.features.quoteCoverage >= POLAR_COVERAGE && (!analysis.tallies.size || countsTally(quote, analysis.tallies)) && !onlyHedged(quote, analysis);
+  };
   const unstated = analysis.polar && !shown.slice(0, 3).some(states);
   if (top >= cal.threshold && !missing && !previewed && !unstated) return { answered: true, passages: shown.map(toPassage), related: [], missing: null };
   // Said only when the passages are on the topic: a far-off question is refused for that alone.

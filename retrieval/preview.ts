@@ -32,7 +32,7 @@ type Asked = { terms: Set<string>; verbs: Set<string> };
 /** The lemmas of the verbs a question asks whether happened ("did Network Rail end up cutting the jobs" → cut). */
 export function askedVerbs(question: string): Set<string> {
   const ts = termsOf(question);
-  return new Set(ts.filter((t) => t.tags.includes('Verb') && !t.tags.some((g) => AUXILIARY.has(g))).map((t) => t.root ?? t.normal).filter((w) => w && !FRAME.has(w)));
+  return new Set(ts.filter((t) => has(t, 'Verb') && !t.tags.some((g) => AUXILIARY.has(g))).map((t) => t.root ?? t.normal).filter((w) => w && !FRAME.has(w)));
 }
 
 /**
@@ -54,8 +54,8 @@ export function reportsOutcome(text: string, question: Asked, paragraph = text):
 // after a noun or pronoun, and with no third-person "-s", they are the past.
 const SAME_FORM_PAST = new Set(['beat', 'cut', 'quit', 'set', 'put', 'hit', 'shut', 'split', 'upset', 'cast', 'bid', 'let', 'spread']);
 const PARTICLE = new Set(['into', 'out', 'up', 'down', 'off', 'through', 'apart']);
-// "will beat", "could issue", "to be signed": not (yet) a result.
-const NOT_YET = new Set(['to', 'will', 'would', 'could', 'may', 'might', 'shall', 'should', 'can', 'must']);
+// "will beat", "could issue": not (yet) a result ("to" is read apart, in notYet).
+const NOT_YET = new Set(['will', 'would', 'could', 'may', 'might', 'shall', 'should', 'can', 'must']);
 
 const cache = new Map<string, Term[]>();
 
@@ -70,7 +70,6 @@ function termsOf(sentence: string): Term[] {
   }
   return ts;
 }
-
 
 // "Has been forced to shift", "managed to reach": done, though after "to".
 const DONE_BEFORE_TO = new Set(['force', 'have', 'had', 'manage', 'compel', 'oblige', 'make', 'begin', 'start', 'continue']);

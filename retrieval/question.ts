@@ -30,7 +30,7 @@ export interface QuestionAnalysis {
   anchors: string[];
   /** The question asks how something turned out ("who won…?", "did the talks end in a deal?"): see preview.ts. */
   outcome: boolean;
-  /** The lemmas of the verbs the question asks whether happened ("did Network Rail end up cutting the jobs?" → end, cut): see preview.ts. */
+  /** The lemmas of the verbs an outcome or yes-or-no question asks whether happened ("did Network Rail end up cutting the jobs?" → end, cut): see preview.ts; empty for other questions. */
   verbs: Set<string>;
   /** The tallies a count, date or yes-or-no question asks for ("how many were wounded?" → injured, "when did it end?" → ended, "was anyone arrested?" → arrested): see tallies.ts; empty for other questions. */
   tallies: Set<string>;
@@ -94,6 +94,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const aboutSource = PUBLISHED.test(lower);
   const said = saidBy(lower);
   const polar = expects === null && POLAR.test(lower.trim());
+  const outcome = asksOutcome(lower);
   return {
     expects: said === null ? expects : 'statement',
     aboutAuthor,
@@ -106,8 +107,9 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     aboutSource,
     speaker: new Set(said ? terms(said) : []),
     anchors: anchorsIn((nlp(question) as any).dates().out('array') as string[]),
-    outcome: asksOutcome(lower),
-    verbs: askedVerbs(question),
+    outcome,
+    // Read only by the outcome and yes-or-no checks: other questions skip the parse.
+    verbs: outcome || polar ? askedVerbs(question) : new Set(),
     tallies: expects === 'number' || expects === 'date' ? talliesIn(question, expects) : polar ? talliesIn(question) : new Set(),
     exact: expects === 'number' && EXACT.test(lower),
     polar,
