@@ -237,9 +237,12 @@ function bodiesNamed(question: string, chosen: Candidate[]): Set<string> {
   return near.size ? namesWritten([question, ...chosen.map(paragraphText)].join('\n'), near) : near;
 }
 
-// "ICC" is named by "International Criminal Court".
-function namesBody(quote: string, bodies: Set<string>): boolean {
-  if (terms(quote).some((t) => bodies.has(t))) return true;
+// The stemmer cuts names short ("Israeli" → "isra", "Israel’s" → "israel"): one name's stem begins the other's.
+const sameName = (a: string, b: string) => Math.min(a.length, b.length) >= 4 && (a.startsWith(b) || b.startsWith(a));
+
+// "ICC" is named by "International Criminal Court", "the Israeli minister" by "Israel’s minister".
+export function namesBody(quote: string, bodies: Set<string>): boolean {
+  if (terms(quote).some((t) => bodies.has(t) || [...bodies].some((b) => sameName(t, b)))) return true;
   const initials = [...quote.matchAll(/\p{Lu}[\p{L}'’-]*(?:\s+(?:of\s+|for\s+|and\s+)?\p{Lu}[\p{L}'’-]*)+/gu)].map((m) => m[0].split(/\s+/).filter((w) => /^\p{Lu}/u.test(w)).map((w) => w[0]!.toLowerCase()).join(''));
   return initials.some((i) => bodies.has(i));
 }
@@ -280,9 +283,12 @@ export async function findPassages(snap: SearchIndex, q: Float32Array, question:
     return c.features.quoteCoverage >= POLAR_COVERAGE && (!analysis.tallies.size || countsTally(quote, analysis.tallies)) && !onlyHedged(quote, analysis);
   };
   const unstated = analysis.polar && !shown.slice(0, 3).some(states);
-  if (top >= cal.threshold && !missing && !previewed && !unstated) return { answered: true, passages: shown.map(toPassage), related: [], missing: null };
+  // Best passages that share not one of the question's words, nor do their titles, are off its topic
+  // ("what's the capital of Australia?"), unless the question is about the writer, the source or a photo.
+  const offTopic = !analysis.aboutAuthor && !analysis.aboutSource && !analysis.aboutPhoto && chosen.slice(0, 3).every((c) => c.features.contextCoverage === 0);
+  if (top >= cal.threshold && !offTopic && !missing && !previewed && !unstated) return { answered: true, passages: shown.map(toPassage), related: [], missing: null };
   // Said only when the passages are on the topic: a far-off question is refused for that alone.
-  const lacking = top < cal.threshold ? null : missing ? (expects as MissingFact) : previewed ? 'outcome' : unstated ? 'confirmation' : null;
+  const lacking = top < cal.threshold || offTopic ? null : missing ? (expects as MissingFact) : previewed ? 'outcome' : unstated ? 'confirmation' : null;
   return { answered: false, passages: [], related: top >= cal.relatedFloor ? chosen.slice(0, 3).map(toPassage) : [], missing: lacking };
 }
 

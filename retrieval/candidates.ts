@@ -213,6 +213,11 @@ export const FEATURE_DEFINITIONS: Record<keyof Features, string> = {
 
 export const FEATURE_NAMES = Object.keys(FEATURE_DEFINITIONS) as (keyof Features)[];
 
+// "What was Bhadrakumar's job before…?" asks about the writer by name: the bio answers it as it would "the author's".
+function namesWriter(q: QuestionAnalysis, article: Article): boolean {
+  return !!article.author && terms(article.author).some((t) => t.length > 3 && q.terms.has(t));
+}
+
 export function featuresOf(args: {
   q: QuestionAnalysis;
   weights: QueryTerms;
@@ -240,7 +245,7 @@ export function featuresOf(args: {
     typeMatch: typed && window.answer && !(q.timeOfDay && window.offFocus) ? 1 : 0,
     typeMissing: typed && (!window.answer || (q.timeOfDay && window.offFocus)) ? 1 : 0,
     // A bio answers questions about the writer, a caption questions about a photo; the standfirst is the writer's own summary, as good as body text.
-    authorNote: part === 'author' ? (q.aboutAuthor ? 1 : -1) : part === 'caption' ? (q.aboutPhoto ? 1 : -1) : 0,
+    authorNote: part === 'author' ? (q.aboutAuthor || namesWriter(q, article) ? 1 : -1) : part === 'caption' ? (q.aboutPhoto ? 1 : -1) : 0,
     quoteLength: Math.log(1 + wordCount(quote)) / 5,
     fused: args.fused,
     answerContext: answerContext(weights, source, window),

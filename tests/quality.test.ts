@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { elsewhen, timesNamed } from '../retrieval/anchors.ts';
+import { namesBody } from '../retrieval/answer.ts';
 import { calibrationFor } from '../retrieval/calibration.ts';
 import { answerSpan } from '../retrieval/candidates.ts';
 import { entitySpans, satisfies, type AnswerType } from '../retrieval/entities.ts';
@@ -396,6 +397,13 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
     expect(asked?.features.authorNote).toBe(1);
   });
 
+  it('takes a question that names the writer for one about the writer: their bio answers it', async () => {
+    const named = (await engine.candidates('What did Okafor cover before she moved to Antwerp?')).find((c) => c.kind === 'author');
+    expect(named?.features.authorNote).toBe(1);
+    const news = await engine.candidates('What do the ferry crews want?');
+    expect(news.filter((c) => c.kind === 'author').every((c) => c.features.authorNote === -1)).toBe(true);
+  });
+
   it("answers a question about the writer of a piece it names with the writer's bio, however little the body says", async () => {
     const a = await engine.ask('What does the person who wrote the ferry crews piece do for a living?');
     expect(a.answered).toBe(true);
@@ -422,6 +430,9 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
     expect(a.related[0]?.article.title).toBe('City and United Meet in the Cup Final');
     expect((await engine.ask('Who is the union chair in Rotterdam?')).passages[0]?.quote).toContain('Jane Doe');
     // A role in another body or place is not that role: Jane Doe chairs the Rotterdam union, not Hamburg's.
+    // The stemmer writes "Iraqi" as "iraqi" and "Iraq’s" as "iraq": still the body asked about.
+    expect(namesBody('Iraq’s oil minister, Jane Roe, resigned.', new Set(terms('Iraqi')))).toBe(true);
+    expect(namesBody('Kenya’s oil minister, Jane Roe, resigned.', new Set(terms('Iraqi')))).toBe(false);
     const elsewhere = await engine.ask('Who is the union chair in Hamburg?');
     expect(elsewhere).toMatchObject({ answered: false, missing: 'person' });
   });
@@ -487,6 +498,14 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
   it('refuses a far-off question with no related reading', async () => {
     const a = await engine.ask('How do volcanoes form under the ocean floor?');
     expect(a).toMatchObject({ answered: false, passages: [], related: [], missing: null });
+  });
+
+  it('refuses a question whose best passages share none of its words, however high they score', async () => {
+    const lax = { ...calibrationFor(engine.embedder.id), threshold: 0, relatedFloor: 0 };
+    const off = await engine.ask('What is the capital of Australia?', { calibration: lax });
+    expect(off).toMatchObject({ answered: false, passages: [], missing: null });
+    const on = await engine.ask('When do the dock workers walk out?', { calibration: lax });
+    expect(on.answered).toBe(true);
   });
 });
 
