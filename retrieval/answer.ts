@@ -283,12 +283,9 @@ export async function findPassages(snap: SearchIndex, q: Float32Array, question:
     return c.features.quoteCoverage >= POLAR_COVERAGE && (!analysis.tallies.size || countsTally(quote, analysis.tallies)) && !onlyHedged(quote, analysis);
   };
   const unstated = analysis.polar && !shown.slice(0, 3).some(states);
-  // Best passages that share not one of the question's words, nor do their titles, are off its topic
-  // ("what's the capital of Australia?"), unless the question is about the writer, the source or a photo.
-  const offTopic = !analysis.aboutAuthor && !analysis.aboutSource && !analysis.aboutPhoto && chosen.slice(0, 3).every((c) => c.features.contextCoverage === 0);
-  if (top >= cal.threshold && !offTopic && !missing && !previewed && !unstated) return { answered: true, passages: shown.map(toPassage), related: [], missing: null };
+  if (top >= cal.threshold && !missing && !previewed && !unstated) return { answered: true, passages: shown.map(toPassage), related: [], missing: null };
   // Said only when the passages are on the topic: a far-off question is refused for that alone.
-  const lacking = top < cal.threshold || offTopic ? null : missing ? (expects as MissingFact) : previewed ? 'outcome' : unstated ? 'confirmation' : null;
+  const lacking = top < cal.threshold ? null : missing ? (expects as MissingFact) : previewed ? 'outcome' : unstated ? 'confirmation' : null;
   return { answered: false, passages: [], related: top >= cal.relatedFloor ? chosen.slice(0, 3).map(toPassage) : [], missing: lacking };
 }
 
