@@ -143,10 +143,12 @@ function personLike(text: string, e: Span, spans: EntitySpan[]): boolean {
 // "How much money…" is answered by a sum in any currency.
 const MONEY = new Set(terms('money cash funds funding'));
 const CURRENCY = /(?:US\$|\$|€|£|₹|\b(?:USD|EUR|GBP|INR|dollars?|euros?|pounds?|rupees?|yuan|roubles?|rubles?|pesos?)\b)/i;
+// The currency is written next to the sum: "USD 26 billion", "€4bn", "26 billion dollars" (not "50 years and reached €4").
+const CURRENCY_AFTER = new RegExp(String.raw`^\s*(?:(?:million|billion|trillion|bn|crore|lakh)\s+)?${CURRENCY.source}`, 'i');
 
 /** Whether the number ending at `from` counts one of the counted words ("3,500 munitions", "thousands of jobs"; not "twelve days of the Israeli offensive" for Israelis). */
 function countsNext(text: string, from: number, counts: Set<string>, start = from): boolean {
-  if ([...counts].some((c) => MONEY.has(c)) && CURRENCY.test(text.slice(Math.max(0, start - 5), from + 20))) return true;
+  if ([...counts].some((c) => MONEY.has(c)) && (CURRENCY.test(text.slice(Math.max(0, start - 5), from)) || CURRENCY_AFTER.test(text.slice(from, from + 30)))) return true;
   return terms(countedAfter(text, from)).some((t) => counts.has(t));
 }
 

@@ -47,6 +47,9 @@ const GENERIC_COUNTS = new Set(['people', 'folks', 'person', 'persons', 'individ
 // The counted phrase ends at its verb, preposition or pronoun.
 const STOP_COUNTED = /^(of|do|does|did|is|are|was|were|have|has|had|will|would|can|could|should|got|get|gets|went|go|die|live|in|on|at|for|from|by|with|under|over|to|since|during|according|so|there|they|he|she|it|we|you|i|this|that|these|those|the|a|an)$/;
 
+// "What was the value of the trade?", "how much did the bridge cost?": a sum of money, not just any figure ("nearly 50 years").
+const ASKS_MONEY = /\b(?:what|which)(?:'s| is| was| were| are)? (?:the )?(?:total |annual |overall |estimated )?(?:value|price|cost|budget|salary|worth)\b|\bhow much\b.*\b(?:cost|costs|pay|paid|pays|spend|spent|spends|earn|earned|earns|worth|charge|charged|owe|owed|raise|raised)\b/;
+
 const POLAR = /^(?:(?:so|and|but|ok|okay|wait|hey)\b[,\s]*)?(?:did|does|do|is|was|were|are|has|have|had|can|could|will|would|should)\b/;
 const EXACT = /\b(exact(ly)?|precise(ly)?|specific(ally)?|actual (number|figure|count|total))\b/;
 
@@ -89,7 +92,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const wh = QUESTION_WORD.exec(lower)?.[1];
   const strictPerson = expects === 'person' && (wh === 'which' || wh === 'what' || /\bwho(?:'s| is| was| are| were) the\b/.test(lower));
   const timeOfDay = expects === 'date' && /\b(what|which) (time|hour)\b|\btime of (the )?day\b/.test(lower);
-  const counted = countedWords(expects, lower);
+  const counted = countedWords(expects, lower) || (expects === 'number' && ASKS_MONEY.test(lower) ? 'money' : '');
   const aboutPhoto = /\b(photos?|photographs?|photographer|pictures?|pictured|images?|captions?)\b/.test(lower);
   const aboutSource = PUBLISHED.test(lower);
   const said = saidBy(lower);

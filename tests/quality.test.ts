@@ -114,6 +114,18 @@ describe('the words that answer, inside a quote', () => {
     expect(analyzeQuestion('How many survived the review?').counted).toBe('');
   });
 
+  it('takes a question about a value, a price or what something cost for one asking for a sum of money', () => {
+    const text = 'Trade between the two ports has doubled in nearly 50 years and reached €4 billion last year.';
+    const span = (question: string) => answerSpan(text, [{ start: 0, end: text.length }], analyzeQuestion(question));
+    expect(text.slice(span('What was the value of the trade last year?')!.start, span('What was the value of the trade last year?')!.end)).toContain('4 billion');
+    expect(span('How much did the new terminal cost?')?.offFocus).toBe(false);
+    const years = 'Trade between the two ports has doubled in nearly 50 years.';
+    expect(answerSpan(years, [{ start: 0, end: years.length }], analyzeQuestion('What was the value of the trade last year?'))?.offFocus).toBe(true);
+    // A figure that is no sum still answers what is not asked as one.
+    expect(answerSpan(years, [{ start: 0, end: years.length }], analyzeQuestion('How many years did it take trade to double?'))?.offFocus).toBe(false);
+    expect(analyzeQuestion('How much of a pay rise did the union ask for?').counted).toBe('pay rise');
+  });
+
   it('keeps the tallies apart: a count of the dead or of marchers does not answer how many were injured or arrested, nor a start when an end is asked', () => {
     const text = 'Two dockers died in the crush, and about 2,000 dockers marched to the town hall.';
     const of = (question: string) => answerSpan(text, [{ start: 0, end: text.length }], analyzeQuestion(question))?.offFocus;
