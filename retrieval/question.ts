@@ -171,7 +171,9 @@ function expectedType(question: string, lower: string): AnswerType | null {
   // "Which hard-right minister…", "what US campus camp…", "what's the age of…": the kind of answer is the phrase's last noun.
   const head = headNoun(doc);
   if (head) {
-    const hit = HEADS.find(([, nouns]) => nouns.includes(head.normal));
+    // "Which publications…" asks for what "which publication" does.
+    const forms = [head.normal, head.normal.replace(/ies$/, 'y'), head.normal.replace(/(?<!s)s$/, '')];
+    const hit = HEADS.find(([, nouns]) => forms.some((f) => nouns.includes(f)));
     if (hit) return hit[0];
     if (head.tags.includes('Actor')) return 'person';
     // Any other "which <thing>" is answered by a name (a pact, a camp, a newspaper); "which <things>" may be a list of common nouns.

@@ -232,6 +232,10 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
     expect(analyzeQuestion('How many jobs are at risk?').expects).toBe('number');
     expect(analyzeQuestion('Who put their names to the deal?').expects).toBe('person');
     expect(analyzeQuestion('Which minister made the claim?').expects).toBe('person');
+    // A plural head asks for what its singular does.
+    expect(analyzeQuestion('Which ministers made the claim?').expects).toBe('person');
+    expect(analyzeQuestion('Which publications ran the claim?').expects).toBe('organisation');
+    expect(analyzeQuestion('Which agencies ran the claim?').expects).toBe('organisation');
     expect(analyzeQuestion('Where was the deal signed?').expects).toBe('place');
     expect(analyzeQuestion('Why are the dockers striking?').expects).toBe('reason');
     expect(analyzeQuestion('Who is Jane Doe?').expects).toBe('definition');
