@@ -1,5 +1,5 @@
 import { elsewhen, timesNamed } from './anchors.ts';
-import { entitySpans, fit, SPEECH_VERBS, TIME_OF_DAY, type AnswerType, type EntitySpan } from './entities.ts';
+import { entitySpans, fit, PERSON_ROLES, SPEECH_VERBS, TIME_OF_DAY, type AnswerType, type EntitySpan } from './entities.ts';
 import { partOf } from './parts.ts';
 import type { QuestionAnalysis } from './question.ts';
 import type { QueryTerms } from './quotes.ts';
@@ -96,6 +96,7 @@ export function answerSpan(source: string, sentences: Span[], q: QuestionAnalysi
       const asPerson = q.strictPerson && e.type === 'name' && personLike(text, e, spans);
       const f = asPerson ? 1 : fit(want, e.type);
       if (f === null || (q.strictPerson && e.type !== 'person' && !asPerson)) continue;
+      if (want === 'person' && q.otherRoles.size && heldRole(text, e, q.otherRoles)) continue;
       const clause = want === 'reason' || want === 'definition' || want === 'statement';
       if (!clause) {
         const ts = terms(text.slice(e.start, e.end));
@@ -119,6 +120,15 @@ export function answerSpan(source: string, sentences: Span[], q: QuestionAnalysi
     }
   }
   return best && { start: best.start, end: best.end, offFocus: best.offFocus };
+}
+
+const ROLE_BEFORE = new RegExp(String.raw`\b(${PERSON_ROLES.join('|')})s?,?\s+$`, 'i');
+const ROLE_AFTER = new RegExp(String.raw`^,\s+(?:(?:the|a|an)\s+)?(?:[\p{L}’'-]+\s+){0,3}?(${PERSON_ROLES.join('|')})\b`, 'iu');
+
+/** Whether the person `e` is introduced by one of `roles`, right before or in apposition after: "the court’s chief prosecutor, Karim Khan", "Karim Khan, the chief prosecutor". */
+function heldRole(text: string, e: Span, roles: Set<string>): boolean {
+  const role = ROLE_BEFORE.exec(text.slice(Math.max(0, e.start - 40), e.start))?.[1] ?? ROLE_AFTER.exec(text.slice(e.end, e.end + 60))?.[1];
+  return !!role && terms(role).some((t) => roles.has(t));
 }
 
 // Counts in words that give no figure: "thousands of jobs" does not say exactly how many.

@@ -12,6 +12,8 @@ export interface QuestionAnalysis {
   aboutAuthor: boolean;
   /** The question names a role only a person fills ("which minister", "who is the general secretary"): a body will not do. */
   strictPerson: boolean;
+  /** Roles a person question names for someone other than the one it asks for ("which senators wrote to the ICC prosecutor?" → prosecutor): whoever holds one is not the answer. */
+  otherRoles: Set<string>;
   /** Stemmed terms of the question: an answer span made only of these restates the question. */
   terms: Set<string>;
   /** Stemmed words of what a "how many/much" question counts ("how many student activists…" → student, activist); empty when it does not say, or says only "people". */
@@ -102,6 +104,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     expects: said === null ? expects : 'statement',
     aboutAuthor,
     strictPerson,
+    otherRoles: expects === 'person' ? otherRoles(lower) : new Set(),
     terms: new Set(terms(question)),
     counts: new Set(terms(counted)),
     counted,
@@ -117,6 +120,17 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     exact: expects === 'number' && EXACT.test(lower),
     polar,
   };
+}
+
+const ROLE = `(?:${PERSON_ROLES.join('|')})s?`;
+const ROLES = new RegExp(String.raw`\b${ROLE}\b`, 'g');
+// "Who is the chief prosecutor?" asks for the chief prosecutor, "which senators…" for senators, "who heads…" for the head:
+// the roles right after the question word are the ones asked for.
+const ASKED_ROLE = new RegExp(String.raw`\b(?:(?:who(?:'s| is| was| are| were| has been)(?: the| a| an)?|which|what)(?: [\w'-]+){0,3}? |who )(${ROLE}(?: ${ROLE})*)\b`);
+
+function otherRoles(lower: string): Set<string> {
+  const asked = new Set(terms(ASKED_ROLE.exec(lower)?.[1] ?? ''));
+  return new Set(terms([...lower.matchAll(ROLES)].map((m) => m[0]).join(' ')).filter((t) => !asked.has(t)));
 }
 
 /** Who a question asks the words of ("what did the mayor tell…" → "the mayor"), or null when it does not ask for someone's words. */

@@ -66,6 +66,16 @@ describe('the words that answer, inside a quote', () => {
     expect(spanOf('Who is the general secretary of the union?', 'The strike was called against plans by Harbour Rail (that runs the quays) to cut jobs.')).toBeNull();
   });
 
+  it('does not answer a person question with the holder of another role the question names', () => {
+    const letter = 'A group of senators wrote to the court’s chief prosecutor, Jane Roe, on Monday.';
+    // The prosecutor is the one written to, not one of the senators asked about.
+    expect(spanOf('Which senators wrote to the chief prosecutor?', letter)).toBeNull();
+    expect(spanOf('Who is the chief prosecutor the senators wrote to?', letter)).toBe('Jane Roe');
+    expect(spanOf('Which senators wrote to the chief prosecutor?', 'Senator Paul Walker wrote to the chief prosecutor, Jane Roe.')).toBe('Paul Walker');
+    expect(spanOf('Who met the mayor?', 'Jane Roe, the mayor, met the dockers’ leader Paul Walker.')).toBe('Paul Walker');
+    expect([...analyzeQuestion('Who heads the union the dockers’ leaders joined?').otherRoles]).toEqual(terms('leaders'));
+  });
+
   it('runs a name on over the capitalised words after a first name the tagger knows, stopping at a weekday', () => {
     expect(spanOf('Who took the photo?', 'Deckhands on the quay. Photo: Wyatt Souers / Harbour Images')).toBe('Wyatt Souers');
     expect(spanOf('Who did the mayor meet?', 'The mayor met Joe Biden Monday in Paris.')).toBe('Joe Biden');
