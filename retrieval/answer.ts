@@ -5,7 +5,7 @@ import { PERSON_ROLES } from './entities.ts';
 import { confirmFocusByMeaning } from './focus.ts';
 import { onlyHedged, reportsOutcome } from './preview.ts';
 import { countsTally } from './tallies.ts';
-import { QueryTerms } from './quotes.ts';
+import { akin, QueryTerms } from './quotes.ts';
 import type { SearchIndex } from './stores/search-index.ts';
 import { namesWritten, terms, words } from './text.ts';
 import type { Span } from './text.ts';
@@ -237,12 +237,10 @@ function bodiesNamed(question: string, chosen: Candidate[]): Set<string> {
   return near.size ? namesWritten([question, ...chosen.map(paragraphText)].join('\n'), near) : near;
 }
 
-// The stemmer cuts names short ("Israeli" → "isra", "Israel’s" → "israel"): one name's stem begins the other's.
-const sameName = (a: string, b: string) => Math.min(a.length, b.length) >= 4 && (a.startsWith(b) || b.startsWith(a));
-
-// "ICC" is named by "International Criminal Court", "the Israeli minister" by "Israel’s minister".
+// "ICC" is named by "International Criminal Court", "the Israeli minister" by "Israel’s minister" (the
+// stemmer cuts names shorter than words: "isra" and "israel" are kin from four letters).
 export function namesBody(quote: string, bodies: Set<string>): boolean {
-  if (terms(quote).some((t) => bodies.has(t) || [...bodies].some((b) => sameName(t, b)))) return true;
+  if (terms(quote).some((t) => bodies.has(t) || [...bodies].some((b) => akin(t, b, 4)))) return true;
   const initials = [...quote.matchAll(/\p{Lu}[\p{L}'’-]*(?:\s+(?:of\s+|for\s+|and\s+)?\p{Lu}[\p{L}'’-]*)+/gu)].map((m) => m[0].split(/\s+/).filter((w) => /^\p{Lu}/u.test(w)).map((w) => w[0]!.toLowerCase()).join(''));
   return initials.some((i) => bodies.has(i));
 }

@@ -30,7 +30,7 @@ function hasKin(present: Set<string>, t: string): boolean {
  * Stems of one word family the stemmer leaves apart, one a prefix of the other: "parliamentari" and
  * "parliament", "russian" and "russia", "palestin" and "palestinian". Short stems and numbers never match this way.
  */
-export function akin(a: string, b: string): boolean {
+export function akin(a: string, b: string, shortest = 5): boolean {
   const [short, long] = a.length <= b.length ? [a, b] : [b, a];
-  return short.length >= 5 && short !== long && long.startsWith(short) && !/\d/.test(short);
+  return short.length >= shortest && short !== long && long.startsWith(short) && !/\d/.test(short);
 }

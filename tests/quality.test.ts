@@ -280,6 +280,10 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
     expect(expandShorthand('how many yrs did the ppl of the port wait, 2 hrs?')).toBe('how many years did the people of the port wait, 2 hours?');
     // Words that merely start like shorthand stay as typed.
     expect(expandShorthand('The yrsa and hrsh groups')).toBe('The yrsa and hrsh groups');
+    // A question word without its apostrophe is still the question word; a month is written out as articles write it.
+    expect(expandShorthand('whos the union boss, and wat did he say b4 the Aug. 5 strike?')).toBe("who's the union boss, and what did he say before the August 5 strike?");
+    expect(analyzeQuestion(expandShorthand('whats the age of the union boss')).expects).toBe('age');
+    expect(expandShorthand('Is the decree in May or in Dec?')).toBe('Is the decree in May or in December?');
   });
 
   it('answers a paraphrase that shares no verb with the text, quoting the sentence with the dates in bold', async () => {
