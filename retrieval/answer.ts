@@ -100,6 +100,8 @@ export async function scoreCandidates(snap: SearchIndex, q: Float32Array, questi
       const lead = analysis.expects === 'person' ? cs.find((c) => c.kind === 'body' && c.article.author) : undefined;
       if (lead) cs.push(creditOf(lead, 'author', lift(lead, bestP + 2e-6)));
     }
+    // The standfirst of the piece the question names, when it asks what the line under the headline says.
+    if (analysis.aboutStandfirst) for (const c of cs) if (c.kind === 'standfirst' && c.features.titleCoverage > 0) c.p = Math.max(c.p, bestP + 1e-6);
     if (analysis.aboutSource) {
       const lead = cs.find((c) => c.kind === 'body' && c.article.source);
       if (lead) cs.push(creditOf(lead, 'source', lift(lead, bestP + 2e-6)));

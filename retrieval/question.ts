@@ -24,6 +24,8 @@ export interface QuestionAnalysis {
   timeOfDay: boolean;
   /** The question is about a photo ("who took the picture…"): captions answer it. */
   aboutPhoto: boolean;
+  /** The question asks what the line under a piece's headline says ("the subheading on…"): the standfirst answers it. */
+  aboutStandfirst: boolean;
   /** The question asks where a piece was (first) published: its source answers it. */
   aboutSource: boolean;
   /** Stemmed words naming who a "what did X say?" question asks about (X); empty otherwise. */
@@ -86,6 +88,9 @@ const NOT_A_SPEAKER = /\b(author|writer|columnist|piece|article|story|report|op-
 const PUBLISHED =
   /\b(first|originally|initially) (published|appeared|ran|run|posted|printed|came out)\b|\b(who|which \w+|what \w+) (published|ran|carried|printed|posted) (it|this|that|the (piece|article|story|column|report|op-ed))\b|\bwhere (was|is|did) (it|this|that|the ([\w'’-]+ ){0,6}?(piece|article|story|column|report|op-ed))( (originally|first|initially))? (published|from|appear|run|come from)\b|\b(source|courtesy) of (the|this|that) (piece|article|story|column|report)\b/;
 
+// "The subheading on 'Israel is Losing'…", "the line under the entente headline…": the piece's standfirst.
+const STANDFIRST = /\b(sub-?headings?|sub-?heads?|sub-?headlines?|subtitles?|standfirsts?|straplines?|taglines?)\b|\b(line|lines|summary|sentence|text|blurb)( right)? (under|below|beneath) (the|its|that) ([\w'-]+ ){0,3}?(headline|title|heading)\b/;
+
 /** What the question asks for, from its question word and the noun after it. */
 export function analyzeQuestion(question: string): QuestionAnalysis {
   const lower = question.toLowerCase().replace(/[’‘]/g, "'");
@@ -97,6 +102,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const counted = countedWords(expects, lower) || (expects === 'number' && ASKS_MONEY.test(lower) ? 'money' : '');
   const aboutPhoto = /\b(photos?|photographs?|photographer|pictures?|pictured|images?|captions?)\b/.test(lower);
   const aboutSource = PUBLISHED.test(lower);
+  const aboutStandfirst = STANDFIRST.test(lower);
   const said = saidBy(lower);
   const polar = expects === null && POLAR.test(lower.trim());
   const outcome = asksOutcome(lower);
@@ -111,6 +117,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     timeOfDay,
     aboutPhoto,
     aboutSource,
+    aboutStandfirst,
     speaker: new Set(said ? terms(said) : []),
     anchors: anchorsIn((nlp(question) as any).dates().out('array') as string[]),
     outcome,

@@ -407,6 +407,12 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
     expect(ferry.standfirst!.slice(sf!.start, sf!.end)).toBe(sf!.quote);
     expect(ferry.text.includes(sf!.quote)).toBe(false);
 
+    // Asked for by name, the line under the headline comes first, above body text on the same words.
+    const sub = await engine.ask('What does the subheading of the ferry crews strike piece say about the rota?');
+    expect(sub.passages[0]).toMatchObject({ kind: 'standfirst', section: 'Standfirst', article: { title: 'Ferry Crews Vote to Strike Over Night Shifts' } });
+    expect(analyzeQuestion('the line under the entente headline says what?').aboutStandfirst).toBe(true);
+    expect(analyzeQuestion('what does the headline say?').aboutStandfirst).toBe(false);
+
     const photo = await engine.ask('Who took the picture of the ferry picket?');
     expect(photo.answered).toBe(true);
     const caption = photo.passages[0]!;
