@@ -14,6 +14,8 @@ export interface QuestionAnalysis {
   strictPerson: boolean;
   /** Roles a person question names for someone other than the one it asks for ("which senators wrote to the ICC prosecutor?" → prosecutor): whoever holds one is not the answer. */
   otherRoles: Set<string>;
+  /** The stem of the noun a "which/what <noun>" question asks for a name of ("which constituency" → constitu), or null: the name written next to that noun ("the Srirampur constituency") is the one asked for. */
+  head: string | null;
   /** Stemmed terms of the question: an answer span made only of these restates the question. */
   terms: Set<string>;
   /** Stemmed words of what a "how many/much" question counts ("how many student activists…" → student, activist); empty when it does not say, or says only "people". */
@@ -88,6 +90,9 @@ const NOT_A_SPEAKER = /\b(author|writer|columnist|piece|article|story|report|op-
 const PUBLISHED =
   /\b(first|originally|initially) (published|appeared|ran|run|posted|printed|came out)\b|\b(who|which \w+|what \w+) (published|ran|carried|printed|posted) (it|this|that|the (piece|article|story|column|report|op-ed))\b|\bwhere (was|is|did) (it|this|that|the ([\w'’-]+ ){0,6}?(piece|article|story|column|report|op-ed))( (originally|first|initially))? (published|from|appear|run|come from)\b|\b(source|courtesy) of (the|this|that) (piece|article|story|column|report)\b/;
 
+// Kinds of answer that are names, which a text writes next to the noun the question asks with.
+const NAMED = new Set<AnswerType>(['person', 'organisation', 'place', 'name']);
+
 // "The subheading on 'Israel is Losing'…", "the line under the entente headline…": the piece's standfirst.
 const STANDFIRST = /\b(sub-?headings?|sub-?heads?|sub-?headlines?|subtitles?|standfirsts?|straplines?|taglines?)\b|\b(line|lines|summary|sentence|text|blurb)( right)? (under|below|beneath) (the|its|that) ([\w'-]+ ){0,3}?(headline|title|heading)\b/;
 
@@ -95,7 +100,7 @@ const STANDFIRST = /\b(sub-?headings?|sub-?heads?|sub-?headlines?|subtitles?|sta
 export function analyzeQuestion(question: string): QuestionAnalysis {
   const lower = question.toLowerCase().replace(/[’‘]/g, "'");
   const aboutAuthor = /\b(author|writer|wrote|written|byline|columnist)\b/.test(lower) && !ATTRIBUTION.test(lower);
-  const expects = expectedType(question, lower);
+  const { type: expects, head } = expectedType(question, lower);
   const wh = QUESTION_WORD.exec(lower)?.[1];
   const strictPerson = expects === 'person' && (wh === 'which' || wh === 'what' || /\bwho(?:'s| is| was| are| were) the\b/.test(lower));
   const timeOfDay = expects === 'date' && /\b(what|which) (time|hour)\b|\btime of (the )?day\b/.test(lower);
@@ -111,6 +116,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     aboutAuthor,
     strictPerson,
     otherRoles: expects === 'person' ? otherRoles(lower) : new Set(),
+    head: head && expects && NAMED.has(expects) ? (terms(head)[0] ?? null) : null,
     terms: new Set(terms(question)),
     counts: new Set(terms(counted)),
     counted,
@@ -161,47 +167,49 @@ function countedWords(expects: AnswerType | null, lower: string): string {
   return words.join(' ');
 }
 
-function expectedType(question: string, lower: string): AnswerType | null {
+function expectedType(question: string, lower: string): { type: AnswerType | null; head: string | null } {
+  const only = (type: AnswerType | null) => ({ type, head: null });
   // The question word that comes first decides: "what did officers do when they entered?" asks for a what, not a when.
   const first = QUESTION_WORD.exec(lower);
-  if (!first) return null;
+  if (!first) return only(null);
   const rest = lower.slice(first.index);
   switch (first[1]) {
     case 'how':
-      if (/^how (long|many years|many days|many months|many weeks|far into|far along|far in)\b/.test(rest)) return 'duration';
-      if (/^how old\b/.test(rest)) return 'age';
-      if (/^how (many|much|big|large|high|far)\b/.test(rest)) return 'number';
-      return /\bwhen\b/.test(rest) ? 'date' : null;
+      if (/^how (long|many years|many days|many months|many weeks|far into|far along|far in)\b/.test(rest)) return only('duration');
+      if (/^how old\b/.test(rest)) return only('age');
+      if (/^how (many|much|big|large|high|far)\b/.test(rest)) return only('number');
+      return only(/\bwhen\b/.test(rest) ? 'date' : null);
     case 'when':
-      return 'date';
+      return only('date');
     case 'where':
-      return 'place';
+      return only('place');
     case 'why':
-      return 'reason';
+      return only('reason');
   }
-  if (/^(what|which) (was|is|were|are) the reasons?\b|^what (led|caused|prompted|triggered|drove)\b|^for what reason\b/.test(rest) || /\bfor what reason\b|\bwhat for\b/.test(lower)) return 'reason';
-  if (/^what (does|do|did) .+ (mean|stand for)\b|\bmeaning of\b|\bdefine\b|\bwhat is meant\b/.test(rest)) return 'definition';
-  if (/^what age\b|\bthe age of\b|\bhow old\b/.test(rest)) return 'age';
-  if (/^what percent/.test(rest)) return 'number';
+  if (/^(what|which) (was|is|were|are) the reasons?\b|^what (led|caused|prompted|triggered|drove)\b|^for what reason\b/.test(rest) || /\bfor what reason\b|\bwhat for\b/.test(lower)) return only('reason');
+  if (/^what (does|do|did) .+ (mean|stand for)\b|\bmeaning of\b|\bdefine\b|\bwhat is meant\b/.test(rest)) return only('definition');
+  if (/^what age\b|\bthe age of\b|\bhow old\b/.test(rest)) return only('age');
+  if (/^what percent/.test(rest)) return only('number');
   const doc: any = nlp(question.slice(first.index));
   if (first[1] === 'who' || first[1] === 'whom' || first[1] === 'whose') {
     // "Who is Patricia Bullrich?" asks for a description of a named person, not for a name.
-    if (doc.match('^(who) (is|was|are|were) #ProperNoun').found && !doc.match('^(who) (is|was|are|were) (the|a|an)').found) return 'definition';
-    return 'person';
+    if (doc.match('^(who) (is|was|are|were) #ProperNoun').found && !doc.match('^(who) (is|was|are|were) (the|a|an)').found) return only('definition');
+    return only('person');
   }
   // "Which hard-right minister…", "what US campus camp…", "what's the age of…": the kind of answer is the phrase's last noun.
   const head = headNoun(doc);
+  const of = (type: AnswerType | null) => ({ type, head: head?.normal ?? null });
   if (head) {
     // "Which publications…" asks for what "which publication" does.
     const forms = [head.normal, head.normal.replace(/ies$/, 'y'), head.normal.replace(/(?<!s)s$/, '')];
     const hit = HEADS.find(([, nouns]) => forms.some((f) => nouns.includes(f)));
-    if (hit) return hit[0];
-    if (head.tags.includes('Actor')) return 'person';
+    if (hit) return of(hit[0]);
+    if (head.tags.includes('Actor')) return of('person');
     // Any other "which <thing>" is answered by a name (a pact, a camp, a newspaper); "which <things>" may be a list of common nouns.
-    if (first[1] === 'which' && !head.tags.includes('Plural')) return 'name';
+    if (first[1] === 'which' && !head.tags.includes('Plural')) return of('name');
   }
-  if (/^what('s| is| are| was| were)\s+(an?|the)?\s*[\w-]+\??\s*$/.test(rest) || doc.match('^what (is|are|was|were) #Acronym').found) return 'definition';
-  return null;
+  if (/^what('s| is| are| was| were)\s+(an?|the)?\s*[\w-]+\??\s*$/.test(rest) || doc.match('^what (is|are|was|were) #Acronym').found) return of('definition');
+  return of(null);
 }
 
 type Term = { normal: string; tags: string[] };

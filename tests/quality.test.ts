@@ -66,6 +66,14 @@ describe('the words that answer, inside a quote', () => {
     expect(spanOf('Who is the general secretary of the union?', 'The strike was called against plans by Harbour Rail (that runs the quays) to cut jobs.')).toBeNull();
   });
 
+  it('takes the name written with the noun a which-question asks with', () => {
+    const seat = 'In the last phase of Portugal’s election, Jane Roe is contesting the Vale Verde constituency.';
+    expect(spanOf('Which constituency is Jane Roe contesting?', seat)).toBe('Vale Verde');
+    expect(analyzeQuestion('Which constituency is Jane Roe contesting?').head).toBe(terms('constituency')[0]);
+    // Without such a noun, the first place is as good as any.
+    expect(spanOf('Where is Jane Roe contesting?', seat)).toBe('Portugal’s');
+  });
+
   it('does not answer a person question with the holder of another role the question names', () => {
     const letter = 'A group of senators wrote to the court’s chief prosecutor, Jane Roe, on Monday.';
     // The prosecutor is the one written to, not one of the senators asked about.
