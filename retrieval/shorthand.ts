@@ -4,7 +4,7 @@
 // lacks (which would weigh as evidence of a topic it does not cover).
 const SHORTHAND: Record<string, string> = {
   yr: 'year', yrs: 'years', hr: 'hour', hrs: 'hours', mins: 'minutes', wk: 'week', wks: 'weeks', ppl: 'people', govt: 'government', dept: 'department', intl: 'international',
-  wat: 'what', wut: 'what', whats: "what's", whos: "who's", wheres: "where's", whens: "when's", hows: "how's", b4: 'before', cuz: 'because', abt: 'about', uni: 'university', hq: 'headquarters', anon: 'anonymous', nyc: 'New York City',
+  wat: 'what', wut: 'what', whats: "what's", whos: "who's", wheres: "where's", whens: "when's", hows: "how's", b4: 'before', cuz: 'because', abt: 'about', uni: 'university', pic: 'picture', pics: 'pictures', pix: 'pictures', hq: 'headquarters', anon: 'anonymous', nyc: 'New York City',
 };
 const SHORTHAND_WORD = new RegExp(`\\b(${Object.keys(SHORTHAND).join('|')})\\b`, 'gi');
 // Articles write months out ("August 5th"); "may" and "mar" are words as often as months.

@@ -291,6 +291,7 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
     // A question word without its apostrophe is still the question word; a month is written out as articles write it.
     expect(expandShorthand('whos the union boss, and wat did he say b4 the Aug. 5 strike?')).toBe("who's the union boss, and what did he say before the August 5 strike?");
     expect(analyzeQuestion(expandShorthand('whats the age of the union boss')).expects).toBe('age');
+    expect(analyzeQuestion(expandShorthand('who took the pic of the picket?')).aboutPhoto).toBe(true);
     expect(expandShorthand('Is the decree in May or in Dec?')).toBe('Is the decree in May or in December?');
   });
 
