@@ -109,8 +109,8 @@ export function answerSpan(source: string, sentences: Span[], q: QuestionAnalysi
         (q.timeOfDay && !TIME_OF_DAY.test(text.slice(e.start, e.end))) || otherSpeaker;
       // Of several ages, the one after the person asked about: "Dhar (30), Bhattacharya (31)" for Bhattacharya's.
       const otherAge = e.type === 'age' && !terms(text.slice(Math.max(0, e.start - 40), e.start).split(/[),;]/).pop()!).some((t) => q.terms.has(t));
-      // "Which constituency…": the name written with that noun ("the Srirampur Lok Sabha constituency", "Jadavpur University") before any other.
-      const unheaded = q.head !== null && !besideHead(text, e, q.head);
+      // "Which constituency…": a name within three words of that noun ("the Srirampur Lok Sabha constituency", "Jadavpur University") before any other.
+      const unheaded = q.head !== null && !terms(around(text, e, 3)).includes(q.head);
       const rank = (unheaded ? 4e12 : 0) + f * 1e12 + (misses ? 5e11 : 0) + (otherAge ? 1e11 : 0) + k * 1e8 + e.start;
       if (best && (rank > best.rank || (rank === best.rank && e.end - e.start <= best.end - best.start))) continue;
       // Words in quotation marks are the statement itself; after a verb of saying, the clause it opens is.
@@ -122,13 +122,6 @@ export function answerSpan(source: string, sentences: Span[], q: QuestionAnalysi
     }
   }
   return best && { start: best.start, end: best.end, offFocus: best.offFocus };
-}
-
-/** Whether the span holds the noun `head`, or has it among the three words after it or the two before. */
-function besideHead(text: string, e: Span, head: string): boolean {
-  const before = text.slice(0, e.start).split(/\s+/).slice(-3).join(' ');
-  const after = text.slice(e.end).split(/\s+/).slice(0, 4).join(' ');
-  return terms(`${before} ${text.slice(e.start, e.end)} ${after}`).includes(head);
 }
 
 const ROLE_BEFORE = new RegExp(String.raw`\b(${PERSON_ROLES.join('|')})s?,?\s+$`, 'i');
