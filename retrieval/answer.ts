@@ -44,7 +44,8 @@ const paragraphText = (c: Candidate): string => {
 
 const MAX_PER_ARTICLE = 3;
 // Answer types the tagger finds reliably (numbers, dates, what someone said), so their absence is evidence;
-// so is a person's for a role only a person fills ("who is the union's general secretary?"), which names usually follow.
+// so is a person's for a role only a person fills ("who is the union's general secretary?"), which names usually follow,
+// and the spelling-out of initials (acronyms.ts).
 const MUST_HOLD = new Set<string>(['number', 'date', 'age', 'duration', 'statement']);
 const CANDIDATES = 30;
 // Share of a yes-or-no question's (IDF-weighted) words a quote must hold to confirm or deny it: on the
@@ -264,14 +265,15 @@ export async function findPassages(snap: SearchIndex, q: Float32Array, question:
   // When the question says what it counts, a count of something else is no answer either ("how many
   // hostages?" against "49 Palestinians"), unless its words mean the thing counted (confirmFocusByMeaning);
   // nor is a count of another tally (the dead for the injured) or the date something began when its end is
-  // asked (tallies.ts), nor the words of someone other than the speaker asked about, nor a passage about another year or month.
+  // asked (tallies.ts), nor the words of someone other than the speaker asked about, nor a passage about another year or month,
+  // nor a date without the year or the time of day asked for, nor a passage that uses the initials asked about without spelling them out.
   const { expects } = analysis;
-  const focused = analysis.tallies.size > 0 || analysis.exact || (expects === 'number' && analysis.counts.size > 0) || expects === 'statement' || analysis.anchors.length > 0;
+  const focused = analysis.tallies.size > 0 || analysis.exact || analysis.dateGrain !== null || analysis.acronym !== null || expects === 'number' || expects === 'statement' || analysis.anchors.length > 0;
   // A role held in a body the question names ("the RMT general secretary") is not filled by a person of another ("CPIML General Secretary…").
   const bodies = expects === 'person' && analysis.strictPerson ? bodiesNamed(question, chosen) : new Set<string>();
   // The quote names the body, or the article's title or standfirst sets the scene ("Dock Workers Halt the Port of Rotterdam").
   const ofBody = (c: Candidate) => !bodies.size || [quoteOf(c), c.article.title, c.article.standfirst ?? ''].some((t) => namesBody(t, bodies));
-  const missing = expects !== null && (MUST_HOLD.has(expects) || (expects === 'person' && analysis.strictPerson)) && !shown.slice(0, 3).some((c) => c.window.answer && !(focused && c.window.offFocus) && ofBody(c));
+  const missing = expects !== null && (MUST_HOLD.has(expects) || (expects === 'person' && analysis.strictPerson) || analysis.acronym !== null) && !shown.slice(0, 3).some((c) => c.window.answer && !(focused && c.window.offFocus) && ofBody(c));
   // How something turned out is told only by a passage that reports a result, not by one that previews it or tells of plans.
   const reports = (c: Candidate) => reportsOutcome(quoteOf(c), analysis, paragraphText(c));
   const previewed = analysis.outcome && shown.length > 0 && !shown.slice(0, 3).some((c) => c.p >= cal.threshold && reports(c));

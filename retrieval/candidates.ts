@@ -1,5 +1,6 @@
+import { expansionIn } from './acronyms.ts';
 import { elsewhen, timesNamed } from './anchors.ts';
-import { entitySpans, fit, PERSON_ROLES, SPEECH_VERBS, TIME_OF_DAY, type AnswerType, type EntitySpan } from './entities.ts';
+import { entitySpans, fit, PERSON_ROLES, SPEECH_VERBS, GRAIN, type AnswerType, type EntitySpan } from './entities.ts';
 import { partOf } from './parts.ts';
 import type { QuestionAnalysis } from './question.ts';
 import type { QueryTerms } from './quotes.ts';
@@ -81,6 +82,12 @@ export function windowsOf(article: Article, chunk: Chunk, q: QuestionAnalysis): 
 export function answerSpan(source: string, sentences: Span[], q: QuestionAnalysis): (Span & { offFocus: boolean }) | null {
   const want: AnswerType | null = q.expects;
   if (!want) return null;
+  if (want === 'definition' && q.acronym) {
+    for (const s of sentences) {
+      const x = expansionIn(source.slice(s.start, s.end), q.acronym);
+      if (x) return { start: s.start + x.start, end: s.start + x.end, offFocus: false };
+    }
+  }
   let best: { rank: number; start: number; end: number; offFocus: boolean } | null = null;
   // Words said by someone other than the speaker asked about are of the right kind but not the answer;
   // "He also denounced…" may be the speaker's, named a paragraph before.
@@ -106,7 +113,7 @@ export function answerSpan(source: string, sentences: Span[], q: QuestionAnalysi
       const misses =
         (q.counts.size && e.type === 'number' && !countsNext(text, e.end, q.counts, e.start)) ||
         ((e.type === 'number' || e.type === 'date') && !mayAnswer(q, text, e)) ||
-        (q.timeOfDay && !TIME_OF_DAY.test(text.slice(e.start, e.end))) || otherSpeaker;
+        (q.dateGrain && !GRAIN[q.dateGrain].test(text.slice(e.start, e.end))) || otherSpeaker;
       // Of several ages, the one after the person asked about: "Dhar (30), Bhattacharya (31)" for Bhattacharya's.
       const otherAge = e.type === 'age' && !terms(text.slice(Math.max(0, e.start - 40), e.start).split(/[),;]/).pop()!).some((t) => q.terms.has(t));
       // "Which constituency…": a name within three words of that noun ("the Srirampur Lok Sabha constituency", "Jadavpur University") before any other.
@@ -121,7 +128,8 @@ export function answerSpan(source: string, sentences: Span[], q: QuestionAnalysi
       best = { rank, start: s.start + from, end: s.start + end, offFocus: !!misses };
     }
   }
-  return best && { start: best.start, end: best.end, offFocus: best.offFocus };
+  // A sentence that only uses the initials asked about does not say what they stand for.
+  return best && { start: best.start, end: best.end, offFocus: best.offFocus || (want === 'definition' && !!q.acronym) };
 }
 
 const ROLE_BEFORE = new RegExp(String.raw`\b(${PERSON_ROLES.join('|')})s?,?\s+$`, 'i');
@@ -138,8 +146,20 @@ const VAGUE = /^(?:[\p{L} -]* )?(?:dozens|scores|hundreds|thousands|millions|bil
 
 /** Whether a count or date in `sentence` can answer whatever it counts: not one of another tally (tallies.ts), nor "thousands" where the exact figure is asked. */
 export function mayAnswer(q: QuestionAnalysis, sentence: string, e: Span): boolean {
-  return !(q.tallies.size && !countsTally(sentence, q.tallies)) && !(q.exact && VAGUE.test(sentence.slice(e.start, e.end)));
+  if (q.tallies.size && !countsTally(sentence, q.tallies)) return false;
+  // A count whose question names nothing counted (or only people, or the dead) is not a figure written into another noun.
+  if (q.expects === 'number' && !q.counts.size && !countsPeople(compoundUnit(sentence, e))) return false;
+  return !(q.exact && VAGUE.test(sentence.slice(e.start, e.end)));
 }
+
+/** The noun a number is written into, when it is ("7,000-word", "the 11-day campaign" → word, day): that number counts it and nothing after. */
+export function compoundUnit(text: string, e: Span): string | null {
+  return /-(\p{L}+)$/u.exec(text.slice(e.start, e.end))?.[1] ?? /^-(\p{L}+)/u.exec(text.slice(e.end))?.[1] ?? null;
+}
+
+// "A 5,000-strong crowd" counts people, "the 11-day campaign" and "the 9,000-seat hall" do not.
+const PEOPLE_UNITS = new Set(terms('strong member man men person people'));
+const countsPeople = (unit: string | null) => unit === null || terms(unit).some((t) => PEOPLE_UNITS.has(t));
 
 const CAPITALISED_WORDS = /^\p{Lu}[\p{L}'’-]+(?: \p{Lu}[\p{L}'’.-]+)+$/u;
 
@@ -161,7 +181,8 @@ const CURRENCY_AFTER = new RegExp(String.raw`^\s*(?:(?:million|billion|trillion|
 /** Whether the number ending at `from` counts one of the counted words ("3,500 munitions", "thousands of jobs"; not "twelve days of the Israeli offensive" for Israelis). */
 function countsNext(text: string, from: number, counts: Set<string>, start = from): boolean {
   if ([...counts].some((c) => MONEY.has(c)) && (CURRENCY.test(text.slice(Math.max(0, start - 5), from)) || CURRENCY_AFTER.test(text.slice(from, from + 30)))) return true;
-  return terms(countedAfter(text, from)).some((t) => counts.has(t));
+  const unit = compoundUnit(text, { start, end: from });
+  return terms(unit ?? countedAfter(text, from)).some((t) => counts.has(t));
 }
 
 // Words that end the noun a number counts ("1,413 children and 806 women", "27 kitchens in the city").
@@ -247,6 +268,7 @@ export function featuresOf(args: {
   const { q, weights, article, chunk, source, window } = args;
   const quote = source.slice(window.start, window.end);
   const typed = q.expects !== null;
+  const strict = q.dateGrain !== null || q.acronym !== null;
   const part = partOf(article, chunk);
   return {
     chunkCosine: args.chunkCosine,
@@ -255,9 +277,10 @@ export function featuresOf(args: {
     quoteCoverage: weights.coverage(quote),
     contextCoverage: weights.coverage(`${article.title} ${source.slice(chunk.start, chunk.end)}`),
     titleCoverage: weights.coverage(article.title),
-    // A date where a time of day was asked ("Thursday" for "at what time…?") is no answer; a count of something else may be a paraphrase, so it still is.
-    typeMatch: typed && window.answer && !(q.timeOfDay && window.offFocus) ? 1 : 0,
-    typeMissing: typed && (!window.answer || (q.timeOfDay && window.offFocus)) ? 1 : 0,
+    // A date without the part asked for ("Thursday" for "at what time…?") is no answer, nor a sentence that uses the initials
+    // asked about without spelling them out; a count of something else may be a paraphrase, so it still is.
+    typeMatch: typed && window.answer && !(strict && window.offFocus) ? 1 : 0,
+    typeMissing: typed && (!window.answer || (strict && window.offFocus)) ? 1 : 0,
     // A bio answers questions about the writer, a caption questions about a photo; the standfirst is the writer's own summary, as good as body text.
     authorNote: part === 'author' ? (q.aboutAuthor || namesWriter(q, article) ? 1 : -1) : part === 'caption' ? (q.aboutPhoto ? 1 : -1) : 0,
     quoteLength: Math.log(1 + wordCount(quote)) / 5,

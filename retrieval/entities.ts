@@ -22,7 +22,11 @@ const ROLE_THEN_NAME = `(${PERSON_ROLES.join('|')}) [#ProperNoun #ProperNoun+]`;
 const ROLE_WORD = new RegExp(`\\b(${PERSON_ROLES.join('|')})\\b`, 'i');
 
 /** Words that name a time of day: they answer "at what time…?" where a weekday or a date does not. */
-export const TIME_OF_DAY = /\b(dawn|dusk|daybreak|midnight|noon|midday|sunrise|sunset|nightfall|overnight|hours|night|morning|evening|afternoon|a\.?m\.?|p\.?m\.?|o'clock|\d{1,2}[:.]\d{2})\b/i;
+const TIME_OF_DAY = /\b(dawn|dusk|daybreak|midnight|noon|midday|sunrise|sunset|nightfall|overnight|hours|night|morning|evening|afternoon|a\.?m\.?|p\.?m\.?|o'clock|\d{1,2}[:.]\d{2})\b/i;
+
+export type DateGrain = 'time' | 'year';
+/** Words a date must hold to answer a question about that part of a date ("at what time…?", "what year…?"). */
+export const GRAIN: Record<DateGrain, RegExp> = { time: TIME_OF_DAY, year: /\b(?:1[89]\d\d|20\d\d)\b|\b(?:last|this|next|that|the same) year\b/i };
 
 // compromise views (or matches) that supply each kind of answer.
 const VIEWS: [AnswerType, (d: any, text: string) => any][] = [

@@ -1,6 +1,7 @@
 import nlp from 'compromise';
+import { acronymAsked } from './acronyms.ts';
 import { anchorsIn } from './anchors.ts';
-import { PERSON_ROLES, type AnswerType } from './entities.ts';
+import { PERSON_ROLES, type AnswerType, type DateGrain } from './entities.ts';
 import { askedVerbs, asksOutcome } from './preview.ts';
 import { talliesIn } from './tallies.ts';
 import { terms } from './text.ts';
@@ -22,8 +23,10 @@ export interface QuestionAnalysis {
   counts: Set<string>;
   /** The same words as written, for comparing by meaning ("kids" against "children"); '' when none. */
   counted: string;
-  /** The question asks for a time of day ("at what time", "what time of day"), not a calendar date. */
-  timeOfDay: boolean;
+  /** The part of a date the question asks for: a time of day ("at what time…?", not "Thursday") or a year ("what year…?", not "25th August"); null for any date. */
+  dateGrain: DateGrain | null;
+  /** The initials a question asks the spelling-out of ("what does IUSF stand for?" → IUSF), or null: see acronyms.ts. */
+  acronym: string | null;
   /** The question is about a photo ("who took the picture…"): captions answer it. */
   aboutPhoto: boolean;
   /** The question asks what the line under a piece's headline says ("the subheading on…"): the standfirst answers it. */
@@ -100,10 +103,11 @@ const STANDFIRST = /\b(sub-?headings?|sub-?heads?|sub-?headlines?|subtitles?|sta
 export function analyzeQuestion(question: string): QuestionAnalysis {
   const lower = question.toLowerCase().replace(/[’‘]/g, "'");
   const aboutAuthor = /\b(author|writer|wrote|written|byline|columnist)\b/.test(lower) && !ATTRIBUTION.test(lower);
-  const { type: expects, head } = expectedType(question, lower);
+  const acronym = acronymAsked(question);
+  const { type: expects, head } = acronym ? { type: 'definition' as const, head: null } : expectedType(question, lower);
   const wh = QUESTION_WORD.exec(lower)?.[1];
   const strictPerson = expects === 'person' && (wh === 'which' || wh === 'what' || /\bwho(?:'s| is| was| are| were) the\b/.test(lower));
-  const timeOfDay = expects === 'date' && /\b(what|which) (time|hour)\b|\btime of (the )?day\b/.test(lower);
+  const dateGrain = expects !== 'date' ? null : /\b(what|which) (time|hour)\b|\btime of (the )?day\b/.test(lower) ? 'time' : /\b(what|which) year\b/.test(lower) ? 'year' : null;
   const counted = countedWords(expects, lower) || (expects === 'number' && ASKS_MONEY.test(lower) ? 'money' : '');
   const aboutPhoto = /\b(photos?|photographs?|photographer|pictures?|pictured|images?|captions?)\b/.test(lower);
   const aboutSource = PUBLISHED.test(lower);
@@ -120,7 +124,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     terms: new Set(terms(question)),
     counts: new Set(terms(counted)),
     counted,
-    timeOfDay,
+    dateGrain,
+    acronym,
     aboutPhoto,
     aboutSource,
     aboutStandfirst,

@@ -98,7 +98,7 @@ export interface Answer {
 }
 
 /** Kinds of fact whose absence from the best passages the bot reports ("the corpus covers this, but gives no count"). */
-export type MissingFact = 'number' | 'date' | 'age' | 'duration' | 'statement' | 'person' | 'outcome' | 'confirmation';
+export type MissingFact = 'number' | 'date' | 'age' | 'duration' | 'statement' | 'person' | 'definition' | 'outcome' | 'confirmation';
 
 /** "…the passages on this topic give no <label>." */
 export const MISSING_LABELS: Record<MissingFact, string> = {
@@ -108,6 +108,7 @@ export const MISSING_LABELS: Record<MissingFact, string> = {
   duration: 'length of time',
   statement: 'words from the one asked about',
   person: 'name for that role',
+  definition: 'spelling-out of those initials',
   outcome: 'outcome (they tell of it as planned or under way, not how it turned out)',
   confirmation: 'word on whether that happened',
 };

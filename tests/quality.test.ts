@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { elsewhen, timesNamed } from '../retrieval/anchors.ts';
 import { namesBody } from '../retrieval/answer.ts';
 import { calibrationFor } from '../retrieval/calibration.ts';
+import { acronymAsked, expansionIn } from '../retrieval/acronyms.ts';
 import { answerSpan } from '../retrieval/candidates.ts';
 import { entitySpans, satisfies, type AnswerType } from '../retrieval/entities.ts';
 import { Engine } from '../retrieval/engine.ts';
@@ -45,6 +46,27 @@ describe('the words that answer, inside a quote', () => {
     expect(spanOf('How long has she led the union?', 'She was elected on 16 October and has led it for 12 years.')).toBe('12 years');
     expect(spanOf('How long has she led the union?', 'She was elected on 16 October.')).toBeNull();
     expect(spanOf('How long is the quay?', 'The quay runs for 4,200 metres along the river.')).toBe('4,200 metres');
+  });
+
+  it('spells out initials from the words before them in brackets, inside brackets after them, or from their capitals', () => {
+    const text = 'Talks between the Northern Ports Alliance (NPA) and the KLV (Kustverband Logistiek) went on, as the Joint Harbour Safety Board wanted.';
+    for (const [q, want] of [['What does NPA stand for?', 'Northern Ports Alliance'], ['whats the KLV short for', 'Kustverband Logistiek'], ['What does the JHSB mean?', 'Joint Harbour Safety Board']]) {
+      expect(spanOf(q!, text)).toBe(want);
+    }
+    expect(acronymAsked('what does the levy mean?')).toBeNull();
+    // Another set of initials is not part of a spelling-out: "Ports Alliance (NPA)" does not spell PAN.
+    expect(expansionIn(text, 'PAN')).toBeNull();
+    const used = answerSpan('The NPA met again.', [{ start: 0, end: 18 }], analyzeQuestion('What does NPA stand for?'));
+    expect(used === null || used.offFocus).toBe(true);
+  });
+
+  it('reads a figure written into a noun as a count of that noun ("the 7,000-word statement", "the 11-day blockade")', () => {
+    const off = (question: string, text: string) => answerSpan(text, [{ start: 0, end: text.length }], analyzeQuestion(question))?.offFocus;
+    expect(off('How many words long was the statement?', 'The 7,000-word statement was signed on Friday.')).toBe(false);
+    expect(off('How many pages long was the statement?', 'The 7,000-word statement was signed on Friday.')).toBe(true);
+    // A tally of the dead is a count of people, not of days.
+    expect(off('How many people died in the blockade?', 'The 11-day blockade killed the harbour trade.')).toBe(true);
+    expect(off('How many people died in the blockade?', 'The blockade killed 40 fishermen.')).toBe(false);
   });
 
   it('takes the capitalised words after a role for a person, even with a first name the tagger does not know', () => {
@@ -539,6 +561,41 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
     const dated = (await engine.candidates('On what day is the cup final?')).find((c) => quote(c).startsWith('City will face United'))!;
     expect(dated.features.typeMatch).toBe(1);
     expect(timed.features).toMatchObject({ typeMatch: 0, typeMissing: 1 });
+  });
+
+  it('takes a date without a year for no answer when the year is asked, and says so', async () => {
+    const quote = (c: { source: string; window: { start: number; end: number } }) => c.source.slice(c.window.start, c.window.end);
+    const yearless = (await engine.candidates('In what year did the dock employees begin their national strike?')).find((c) => quote(c).startsWith('Dock employees'))!;
+    expect(yearless.features).toMatchObject({ typeMatch: 0, typeMissing: 1 });
+    expect(yearless.window.offFocus).toBe(true);
+    const year = await engine.ask('What year did the union first float the automation levy?');
+    expect(year.answered).toBe(true);
+    expect(year.passages[0]!.quote).toContain('2024');
+    expect(analyzeQuestion('When did the union first float the levy?').dateGrain).toBeNull();
+    expect(analyzeQuestion('which year did the union first float the levy').dateGrain).toBe('year');
+  });
+
+  it('answers what initials stand for only with a passage that spells them out, in bold', async () => {
+    const bolded = (p: Passage) => (p.answer ? p.quote.slice(p.answer.start, p.answer.end) : null);
+    const spelled = await engine.ask('What does GUAW stand for?');
+    expect(spelled.answered).toBe(true);
+    expect(bolded(spelled.passages[0]!)).toBe('General Union of Airport Workers');
+    // The article names the ITF without saying what the letters stand for.
+    const used = await engine.ask('what does the ITF actually stand for');
+    expect(used.answered).toBe(false);
+    expect(used.missing).toBe('definition');
+    expect(used.related.some((p) => p.quote.includes('ITF'))).toBe(true);
+  });
+
+  it('does not count people with a figure written into another noun', async () => {
+    // "A 40-page report" counts pages: the article never says how many voted.
+    const votes = await engine.ask('How many voted in the airport ballot?');
+    expect(votes.answered).toBe(false);
+    expect(votes.missing).toBe('number');
+    expect(votes.related.some((p) => p.quote.includes('40-page'))).toBe(true);
+    const pages = await engine.ask('How many pages long was the report on the airport ballot?');
+    expect(pages.answered).toBe(true);
+    expect(pages.passages[0]!.quote).toContain('40-page report');
   });
 
   it('refuses a far-off question with no related reading', async () => {
