@@ -166,6 +166,9 @@ const CAPITALISED_WORDS = /^\p{Lu}[\p{L}'’-]+(?: \p{Lu}[\p{L}'’.-]+)+$/u;
 // Words that make a name a body's, which compromise does not always tag as one ("Network Rail", "Left Unity Front").
 const BODY_WORD = /\b(?:Rail|Railways?|Network|Airways|Airlines|Court|Council|Party|Union|Ministry|Department|Agency|Bank|Group|Association|Federation|Front|Forces|Army|Police|University|Institute|College|Committee|Commission|Parliament|Assembly|Congress|Senate|Government|Corporation|Company|Alliance|Movement|Board|Office|Services?|Foundation|Fund|Trust|Society|League|Coalition|Authority|News|Times|Post|Press|Media)\b/;
 
+/** Whether `word` is one that makes a name a body's ("party", "Union"): written in lower case, a common noun. */
+export const isBodyWord = (word: string): boolean => BODY_WORD.test(word.charAt(0).toUpperCase() + word.slice(1).toLowerCase());
+
 /** Two or more capitalised words, no comma, no body's word, overlapping no organisation or place. */
 function personLike(text: string, e: Span, spans: EntitySpan[]): boolean {
   const name = text.slice(e.start, e.end);

@@ -6,7 +6,8 @@ const OUTCOME = /\b(won|win|wins|winning|outcome|results?|final score|end(?:ed|s
 
 /** Whether a question asks how something turned out. */
 export function asksOutcome(lower: string): boolean {
-  return OUTCOME.test(lower);
+  // "Was it his first visit since winning re-election?" dates what it asks by a result, and asks none.
+  return OUTCOME.test(lower.replace(/\b(?:since|after|before|until|following|upon)\s+(?:(?:his|her|their|its|the)\s+)?(?:winning|won|wins)\b[^,;?]*/g, ' '));
 }
 
 // Verbs that tell how something turned out: a result is won, lost, agreed, signed, ended or called off.

@@ -54,7 +54,7 @@ const QUESTION_WORD = /\b(how|when|where|why|who|whom|whose|which|what)\b/;
 // Counted nouns that any count of people or things answers: "how many people were hurt?" is answered by "49 Palestinians".
 const GENERIC_COUNTS = new Set(['people', 'folks', 'person', 'persons', 'individuals', 'ones', 'times', 'total', 'all', 'in']);
 // The counted phrase ends at its verb, preposition or pronoun.
-const STOP_COUNTED = /^(of|do|does|did|is|are|was|were|have|has|had|will|would|can|could|should|got|get|gets|went|go|die|live|in|on|at|for|from|by|with|under|over|to|since|during|according|so|there|they|he|she|it|we|you|i|this|that|these|those|the|a|an)$/;
+const STOP_COUNTED = /^(of|who|which|whose|do|does|did|is|are|was|were|have|has|had|will|would|can|could|should|got|get|gets|went|go|die|live|in|on|at|for|from|by|with|under|over|to|since|during|according|so|there|they|he|she|it|we|you|i|this|that|these|those|the|a|an)$/;
 
 // "What was the value of the trade?", "how much did the bridge cost?": a sum of money, not just any figure ("nearly 50 years").
 const ASKS_MONEY = /\b(?:what|which)(?:'s| is| was| were| are)? (?:the )?(?:total |annual |overall |estimated )?(?:value|price|cost|budget|salary|worth)\b|\bhow much\b.*\b(?:cost|costs|pay|paid|pays|spend|spent|spends|earn|earned|earns|worth|charge|charged|owe|owed|raise|raised)\b/;
@@ -112,7 +112,8 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const aboutPhoto = /\b(photos?|photographs?|photographer|pictures?|pictured|images?|captions?)\b/.test(lower);
   const aboutSource = PUBLISHED.test(lower);
   const aboutStandfirst = STANDFIRST.test(lower);
-  const said = saidBy(lower);
+  // "What does the CPIM state secretary's slogan mean?" asks what words mean, not what someone stated.
+  const said = expects === 'definition' ? null : saidBy(lower);
   const polar = expects === null && POLAR.test(lower.trim());
   const outcome = asksOutcome(lower);
   return {
@@ -159,10 +160,13 @@ function saidBy(lower: string): string | null {
   return speaker && !NOT_A_SPEAKER.test(speaker) && !ATTRIBUTION.test(lower) ? speaker : null;
 }
 
+// "What was the exact number of rail workers who walked out?" counts rail workers, as "how many rail workers" does.
+const NUMBER_OF = /\b(?:the|a) (?:exact |total |precise |actual |overall |final |official )?(?:number|count|tally|total) of ([\w' -]+)/;
+
 /** The words after "how many"/"how much", up to three, before the verb: the thing counted ("how many of the dead…" and "how many survived" do not say). */
 function countedWords(expects: AnswerType | null, lower: string): string {
   // "How big a pay rise…" counts the pay rise, as "how much of a pay rise" does; "how much in bonds…" counts bonds.
-  const m = /\bhow (?:many|much(?: in(?= ))?|(?:big|large|high) an?)\s+(?:of an? )?([\w' -]+)/.exec(lower);
+  const m = /\bhow (?:many|much(?: in(?= ))?|(?:big|large|high) an?)\s+(?:of an? )?([\w' -]+)/.exec(lower) ?? NUMBER_OF.exec(lower);
   if (expects !== 'number' || !m) return '';
   const words: string[] = [];
   for (const w of m[1]!.split(/\s+/)) {

@@ -7,11 +7,13 @@ const SHORTHAND: Record<string, string> = {
   wat: 'what', wut: 'what', whats: "what's", whos: "who's", wheres: "where's", whens: "when's", hows: "how's", b4: 'before', cuz: 'because', abt: 'about', uni: 'university', pic: 'picture', pics: 'pictures', pix: 'pictures', hq: 'headquarters', anon: 'anonymous', nyc: 'New York City',
 };
 const SHORTHAND_WORD = new RegExp(`\\b(${Object.keys(SHORTHAND).join('|')})\\b`, 'gi');
+// "Gen sec" is how party and union papers write a general secretary; a bare "sec" may be a second.
+const GENERAL_SEC = /\b(gen(?:eral)?\.?)\s+sec\b\.?/gi;
 // Articles write months out ("August 5th"); "may" and "mar" are words as often as months.
 const MONTHS: Record<string, string> = { jan: 'January', feb: 'February', apr: 'April', jun: 'June', jul: 'July', aug: 'August', sep: 'September', sept: 'September', oct: 'October', nov: 'November', dec: 'December' };
 const MONTH_WORD = new RegExp(`\\b(${Object.keys(MONTHS).join('|')})\\b\\.?`, 'gi');
 
 /** The question with chat shorthand and months written out ("ppl" → "people", "Aug." → "August"); everything else as typed. */
 export function expandShorthand(question: string): string {
-  return question.replace(SHORTHAND_WORD, (w) => SHORTHAND[w.toLowerCase()]!).replace(MONTH_WORD, (_, m: string) => MONTHS[m.toLowerCase()]!);
+  return question.replace(SHORTHAND_WORD, (w) => SHORTHAND[w.toLowerCase()]!).replace(GENERAL_SEC, 'general secretary').replace(MONTH_WORD, (_, m: string) => MONTHS[m.toLowerCase()]!);
 }

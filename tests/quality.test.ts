@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { elsewhen, timesNamed } from '../retrieval/anchors.ts';
-import { namesBody } from '../retrieval/answer.ts';
+import { bodiesNamed, namesBody } from '../retrieval/answer.ts';
 import { calibrationFor } from '../retrieval/calibration.ts';
 import { acronymAsked, expansionIn } from '../retrieval/acronyms.ts';
 import { answerSpan } from '../retrieval/candidates.ts';
@@ -46,6 +46,14 @@ describe('the words that answer, inside a quote', () => {
     expect(spanOf('How long has she led the union?', 'She was elected on 16 October and has led it for 12 years.')).toBe('12 years');
     expect(spanOf('How long has she led the union?', 'She was elected on 16 October.')).toBeNull();
     expect(spanOf('How long is the quay?', 'The quay runs for 4,200 metres along the river.')).toBe('4,200 metres');
+  });
+
+  it('reads a question about a meaning as one, not as what someone stated, and a result named only to date what is asked as no outcome asked', () => {
+    expect(analyzeQuestion("What does the port state secretary's slogan 'Jobs First' mean?").expects).toBe('definition');
+    expect(analyzeQuestion('What did the port state about the strike?').expects).toBe('statement');
+    expect(analyzeQuestion('Was it her first trip abroad since winning re-election?').outcome).toBe(false);
+    expect(analyzeQuestion('Who won the ballot after the recount?').outcome).toBe(true);
+    expect(expandShorthand('who is the union gen sec')).toBe('who is the union general secretary');
   });
 
   it('spells out initials from the words before them in brackets, inside brackets after them, or from their capitals', () => {
@@ -457,12 +465,16 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
     expect(source.passages[0]).toMatchObject({ kind: 'source', section: 'Source', quote: 'Coastal Review', article: { title: 'Ferry Crews Vote to Strike Over Night Shifts' } });
   });
 
-  it('keeps captions out of answers unless the question is about a photo', async () => {
-    const cs = await engine.candidates('Where do the deckhands picket?');
+  it('keeps captions out of answers unless the question is about a photo or the caption holds most of what it asks', async () => {
+    const cs = await engine.candidates('Why are the ferry crews striking?');
     expect(cs.length).toBeGreaterThan(0);
     expect(cs.some((c) => c.kind === 'caption')).toBe(false);
     const asked = (await engine.candidates('Where was the photo of the deckhands taken?')).find((c) => c.kind === 'caption');
     expect(asked?.features.authorNote).toBe(1);
+    // Only the caption says where the deckhands picket: it answers, cited as a caption.
+    const where = await engine.ask('Where do the deckhands picket?');
+    expect(where.answered).toBe(true);
+    expect(where.passages.find((p) => p.quote.includes('Hook of Holland'))?.kind).toBe('caption');
   });
 
   it('takes a question that names the writer for one about the writer: their bio answers it', async () => {
@@ -596,6 +608,21 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
     const pages = await engine.ask('How many pages long was the report on the airport ballot?');
     expect(pages.answered).toBe(true);
     expect(pages.passages[0]!.quote).toContain('40-page report');
+  });
+
+  it('reads "the number of…" as a count of what follows, and a body word in lower case as no body', async () => {
+    expect([...analyzeQuestion('What was the exact number of crane drivers who walked out?').counts]).toEqual(terms('crane drivers'));
+    const jobs = await engine.ask('What is the total number of jobs the dockers could lose?');
+    expect(jobs.answered).toBe(true);
+    expect(jobs.passages[0]!.answer && jobs.passages[0]!.quote.slice(jobs.passages[0]!.answer.start, jobs.passages[0]!.answer.end)).toBe('800');
+    // "The union general secretary" is the general secretary of the union the passages are about, whatever its name.
+    const paragraphs = ['Baggage handlers backed a walkout, the General Union of Airport Workers (GUAW) said. GUAW general secretary Ana Lima said talks must start.'];
+    expect(bodiesNamed('who is the union general secretary?', paragraphs).size).toBe(0);
+    expect([...bodiesNamed('who is the GUAW general secretary?', paragraphs)]).toEqual(['guaw']);
+    expect([...bodiesNamed('who is the Union general secretary?', paragraphs)]).toEqual(terms('union'));
+    const secretary = await engine.ask('who is the union gen sec?');
+    expect(secretary.answered).toBe(true);
+    expect(secretary.passages[0]!.quote).toContain('Ana Lima');
   });
 
   it('refuses a far-off question with no related reading', async () => {
