@@ -2,8 +2,9 @@
  * Fits the answer model (retrieval/calibration/<model>.json) for the configured embedding model:
  * a logistic regression over candidate-quote features, on the FIT halves of the paraphrase
  * development sets only; the validation half is reported by `npm run eval`, never fitted on.
- * Usage: npm run fit [-- --engine transformers|use-lite] [-- --bm25-weight 0.7] [-- --cv]   (or EMBEDDING_ENGINE / EMBEDDING_MODEL)
- *   --cv   also print 4-fold cross-validated hit@3 of the candidate ranking within the fit half, per L2 strength
+ * Usage: npm run fit [-- --engine transformers|use-lite] [-- --bm25-weight 0.7] [-- --cv] [-- --threshold-only]   (or EMBEDDING_ENGINE / EMBEDDING_MODEL)
+ *   --cv               also print 4-fold cross-validated hit@3 of the candidate ranking within the fit half, per L2 strength
+ *   --threshold-only   keep the weights; recompute only the threshold and the related-reading floor (same rule)
  */
 import 'dotenv/config';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,7 +17,7 @@ import { settingsFromEnv } from '../retrieval/settings.ts';
 import { candidateAnswers, DEV_SET_FILES, devEngine, evaluateDevSet, formatDevReport, loadDevSet } from './devset.ts';
 import { fitLogistic } from './logistic.ts';
 
-const { values: args } = parseArgs({ options: { 'bm25-weight': { type: 'string' }, rounds: { type: 'string', default: '2' }, engine: { type: 'string' }, cv: { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({ options: { 'bm25-weight': { type: 'string' }, rounds: { type: 'string', default: '2' }, engine: { type: 'string' }, cv: { type: 'boolean', default: false }, 'threshold-only': { type: 'boolean', default: false } } });
 const embedder = await createEmbedder(settingsFromEnv(args.engine ? { ...process.env, EMBEDDING_ENGINE: args.engine } : process.env).embedder, (m) => process.stderr.write(`${m}\n`));
 const file = calibrationFile(embedder.id);
 const start: Calibration = existsSync(file)
@@ -33,7 +34,7 @@ const fitQuestions = [
 
 let cal = start;
 // Which chunks get their sentences embedded depends on the weights, so candidates are re-drawn after each fit.
-for (let round = 0; round < Number(args.rounds); round++) {
+for (let round = 0; round < (args['threshold-only'] ? 0 : Number(args.rounds)); round++) {
   const perQuestion: { rows: number[][]; labels: number[]; answerable: boolean }[] = [];
   for (const f of fitQuestions) {
     const cs = (await engine.candidates(f.q, { calibration: cal, limit: 5 })).slice(0, 60);
@@ -67,7 +68,9 @@ cal = {
   // Related reading is offered for near misses only, never for questions as far off as the fit half's far-off ones.
   relatedFloor: round4(Math.min(threshold * 0.9, farTop * 1.05)),
   definitions: FEATURE_DEFINITIONS,
-  fitted: { on: `bench/questions/${DEV_SET_FILES.join(', ')}, split "fit"`, questions: fitQuestions.length, date: new Date().toISOString().slice(0, 10), by: 'npm run fit' },
+  fitted: args['threshold-only']
+    ? { ...start.fitted, threshold: `threshold and relatedFloor recomputed ${new Date().toISOString().slice(0, 10)} by npm run fit -- --threshold-only on bench/questions/${DEV_SET_FILES.join(', ')}, split "fit" (${fitQuestions.length} questions; weights unchanged)` }
+    : { on: `bench/questions/${DEV_SET_FILES.join(', ')}, split "fit"`, questions: fitQuestions.length, date: new Date().toISOString().slice(0, 10), by: 'npm run fit' },
 };
 writeFileSync(file, `${JSON.stringify(cal, null, 1)}\n`);
 console.log(`Wrote ${file}`);
