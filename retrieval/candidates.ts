@@ -1,6 +1,6 @@
 import { expansionIn } from './acronyms.ts';
 import { elsewhen, timesNamed } from './anchors.ts';
-import { entitySpans, fit, PERSON_ROLES, SPEECH_VERBS, GRAIN, type AnswerType, type EntitySpan } from './entities.ts';
+import { entitySpans, fit, otherKindOfPlace, PERSON_ROLES, SPEECH_VERBS, GRAIN, type AnswerType, type EntitySpan } from './entities.ts';
 import { partOf } from './parts.ts';
 import type { QuestionAnalysis } from './question.ts';
 import type { QueryTerms } from './quotes.ts';
@@ -104,6 +104,8 @@ export function answerSpan(source: string, sentences: Span[], q: QuestionAnalysi
       const f = asPerson ? 1 : fit(want, e.type);
       if (f === null || (q.strictPerson && e.type !== 'person' && !asPerson)) continue;
       if (want === 'person' && q.otherRoles.size && heldRole(text, e, q.otherRoles)) continue;
+      // A place is not a country where a city is asked for, nor a person's name ("President Vladimir Putin").
+      if (want === 'place' && ((q.head && otherKindOfPlace(q.head, text.slice(e.start, e.end))) || (e.type === 'name' && spans.some((o) => o.type === 'person' && o.start < e.end && e.start < o.end)))) continue;
       const clause = want === 'reason' || want === 'definition' || want === 'statement';
       if (!clause) {
         const ts = terms(text.slice(e.start, e.end));

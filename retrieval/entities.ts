@@ -1,6 +1,7 @@
 import nlp from 'compromise';
 import dates from 'compromise-dates';
 import { storedSpans } from './sentence-tags.ts';
+import { terms } from './text.ts';
 
 nlp.plugin(dates);
 
@@ -131,6 +132,16 @@ export function fit(want: AnswerType, have: AnswerType): 0 | 1 | 2 | null {
     default:
       return null;
   }
+}
+
+const CITY_HEADS = new Set(terms('city town capital'));
+const COUNTRY_HEADS = new Set(terms('country nation'));
+
+/** Whether a place is of another kind than the one a "which city/country" question asks for ("China" for "which city", "Beijing" for "which country"), as compromise knows them. */
+export function otherKindOfPlace(head: string, place: string): boolean {
+  if (!CITY_HEADS.has(head) && !COUNTRY_HEADS.has(head)) return false;
+  const doc = nlp(place);
+  return CITY_HEADS.has(head) ? doc.has('#Country') && !doc.has('#City') : doc.has('#City') && !doc.has('#Country');
 }
 
 /** Whether a span of type `have` can answer a question expecting `want` at all. */

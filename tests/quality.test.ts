@@ -56,6 +56,13 @@ describe('the words that answer, inside a quote', () => {
     expect(expandShorthand('who is the union gen sec')).toBe('who is the union general secretary');
   });
 
+  it('answers "which city" with no country and "which country" with no city, and a place question with no person', () => {
+    const text = 'After the summit, President Anton Varga visited Norway and then Bergen.';
+    expect(spanOf('Which city did the president visit after the summit?', text)).toBe('Bergen');
+    expect(spanOf('Which country did the president visit after the summit?', text)).toBe('Norway');
+    expect(spanOf('Which other city did President Varga visit?', 'President Anton Varga later visited Norway.')).toBeNull();
+  });
+
   it('spells out initials from the words before them in brackets, inside brackets after them, or from their capitals', () => {
     const text = 'Talks between the Northern Ports Alliance (NPA) and the KLV (Kustverband Logistiek) went on, as the Joint Harbour Safety Board wanted.';
     for (const [q, want] of [['What does NPA stand for?', 'Northern Ports Alliance'], ['whats the KLV short for', 'Kustverband Logistiek'], ['What does the JHSB mean?', 'Joint Harbour Safety Board']]) {
