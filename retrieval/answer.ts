@@ -228,6 +228,8 @@ export async function rankPassages(snap: SearchIndex, q: Float32Array, question:
 }
 
 const ROLE_TERMS = new Set(terms(PERSON_ROLES.join(' ')));
+// Words beside a role that say which holder, not which body ("the current general secretary", "the author of the column").
+const MODIFIERS = new Set(terms('current former new old acting interim top senior junior then present first last next late article piece column story report essay post op-ed blog'));
 
 /**
  * The body or place a role question ties its role to, in the words next to the role ("the RMT general
@@ -238,10 +240,17 @@ export function bodiesNamed(question: string, paragraphs: string[]): Set<string>
   // "The party general secretary" names no party: a body's word in lower case is a common noun.
   const ws = written.map((w) => (/^\p{Ll}/u.test(w) && isBodyWord(w) ? [] : terms(w)));
   const near = new Set<string>();
+  const isRole = (i: number) => i >= 0 && i < written.length && terms(written[i]!).some((t) => ROLE_TERMS.has(t));
+  // The word right before the role or after "of (the)" qualifies it: "the rmt general secretary" names the RMT however it is typed.
+  const qualifiers = new Set<string>();
   ws.forEach((ts, i) => {
-    if (terms(written[i]!).some((t) => ROLE_TERMS.has(t))) for (const n of ws.slice(Math.max(0, i - 3), i + 5).flat()) if (!ROLE_TERMS.has(n)) near.add(n);
+    if (!isRole(i)) return;
+    for (const n of ws.slice(Math.max(0, i - 3), i + 5).flat()) if (!ROLE_TERMS.has(n)) near.add(n);
+    const after = /^of$/i.test(written[i + 1] ?? '') ? (/^the$/i.test(written[i + 2] ?? '') ? i + 3 : i + 2) : -1;
+    for (const j of [isRole(i - 1) ? -1 : i - 1, isRole(i + 1) ? -1 : after]) for (const t of j >= 0 ? (ws[j] ?? []) : []) if (!MODIFIERS.has(t)) qualifiers.add(t);
   });
-  return near.size ? namesWritten([question, ...paragraphs].join('\n'), near) : near;
+  if (!near.size) return near;
+  return new Set([...namesWritten([question, ...paragraphs].join('\n'), near), ...qualifiers]);
 }
 
 // "ICC" is named by "International Criminal Court", "the Israeli minister" by "Israel’s minister" (the

@@ -627,6 +627,11 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
     expect(bodiesNamed('who is the union general secretary?', paragraphs).size).toBe(0);
     expect([...bodiesNamed('who is the GUAW general secretary?', paragraphs)]).toEqual(['guaw']);
     expect([...bodiesNamed('who is the Union general secretary?', paragraphs)]).toEqual(terms('union'));
+    // The word that qualifies the role names the body however it is typed; one that says which holder, or which piece, does not.
+    expect([...bodiesNamed('who is the itf general secretary', paragraphs)]).toEqual(['itf']);
+    expect([...bodiesNamed('who is the general secretary of the itf', paragraphs)]).toEqual(['itf']);
+    expect(bodiesNamed('who is the current general secretary', paragraphs).size).toBe(0);
+    expect(bodiesNamed("who's the author of the column on the ballot", paragraphs).size).toBe(0);
     const secretary = await engine.ask('who is the union gen sec?');
     expect(secretary.answered).toBe(true);
     expect(secretary.passages[0]!.quote).toContain('Ana Lima');
