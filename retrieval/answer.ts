@@ -1,3 +1,4 @@
+import nlp from 'compromise';
 import { calibrationFor, probability, type Calibration } from './calibration.ts';
 import { answerContext, featuresOf, isBodyWord, paragraphOf, windowsOf, withGaps, type Features, type Window } from './candidates.ts';
 import { analyzeQuestion, type QuestionAnalysis } from './question.ts';
@@ -270,6 +271,10 @@ export async function findPassages(snap: SearchIndex, q: Float32Array, question:
   // Analysed once: the ranking and the typed refusal below read the same analysis.
   const analysis = analyzeQuestion(question);
   const chosen = distinctCandidates(await scoreCandidates(snap, q, question, opts, embed, analysis), Math.min(opts.limit ?? 5, 25));
+  // A question naming what the corpus never names ("the capital of Australia"), whose best passages share none
+  // of its words, is about something else: refused, with no related reading, however close the embeddings.
+  // Only a name counts: an unseen word may be a synonym ("the dockers walk out" against "Dock employees… began a strike").
+  if (chosen.slice(0, 3).every((c) => c.features.contextCoverage === 0) && (await namesUnseenThing(snap, question))) return { answered: false, passages: [], related: [], missing: null };
   const top = chosen[0]?.p ?? 0;
   // Weaker passages may follow a confident first one, but not noise.
   const shown = chosen.filter((c) => c.p >= cal.threshold * 0.6);
@@ -302,6 +307,13 @@ export async function findPassages(snap: SearchIndex, q: Float32Array, question:
   // Said only when the passages are on the topic: a far-off question is refused for that alone.
   const lacking = top < cal.threshold ? null : missing ? (expects as MissingFact) : previewed ? 'outcome' : unstated ? 'confirmation' : null;
   return { answered: false, passages: [], related: top >= cal.relatedFloor ? chosen.slice(0, 3).map(toPassage) : [], missing: lacking };
+}
+
+async function namesUnseenThing(snap: SearchIndex, question: string): Promise<boolean> {
+  const names = terms((nlp(question).match('(#Place|#Person|#Organization|#ProperNoun)') as any).text() as string);
+  if (!names.length) return false;
+  const stats = await snap.termStats(names);
+  return names.some((t) => !stats.idf(t));
 }
 
 function jaccard(a: string[], b: string[]): number {

@@ -221,7 +221,7 @@ function expectedType(question: string, lower: string): { type: AnswerType | nul
   return of(null);
 }
 
-type Term = { normal: string; tags: string[] };
+type Term = { normal: string; implicit?: string; tags: string[] };
 const HEAD_WORDS = new Set(HEADS.flatMap(([, nouns]) => nouns));
 // Nouns of measure and time: the word before one is its modifier ("vote share", "release date").
 const MEASURES = new Set(HEADS.filter(([type]) => type === 'number' || type === 'date').flatMap(([, nouns]) => nouns));
@@ -235,7 +235,8 @@ function headNoun(doc: any): Term | null {
   if (at < 0) return null;
   let i = at + 1;
   // "what is the age of…": skip the copula and the article.
-  if (terms[i] && /^(is|was|are|were)$/.test(terms[i]!.normal)) i++;
+  // "what's" is "what" and an implicit "is", whose normal form compromise leaves empty.
+  if (terms[i] && /^(is|was|are|were)$/.test(terms[i]!.normal || (terms[i]!.implicit ?? ''))) i++;
   if (terms[i]?.normal === 'the') i++;
   let head: Term | null = null;
   for (const first = i; i < terms.length; i++) {

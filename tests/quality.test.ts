@@ -283,6 +283,9 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
   await engine.ensureIndex();
 
   it('reads the kind of answer a question asks for', () => {
+    // "What's" is "what is": its noun still names the kind of answer.
+    expect(analyzeQuestion("what's the annual trade volume between the ports").expects).toBe('number');
+    expect(analyzeQuestion("What’s the age of the union chair?").expects).toBe('age');
     expect(analyzeQuestion('When did the dockers walk out?').expects).toBe('date');
     expect(analyzeQuestion('how old is the union boss').expects).toBe('age');
     expect(analyzeQuestion('How many jobs are at risk?').expects).toBe('number');
@@ -640,6 +643,11 @@ describe('answer quality on paraphrased questions (invented corpus, default mode
   it('refuses a far-off question with no related reading', async () => {
     const a = await engine.ask('How do volcanoes form under the ocean floor?');
     expect(a).toMatchObject({ answered: false, passages: [], related: [], missing: null });
+    // A thing the corpus never names, asked with a kind of answer every passage holds (a place).
+    // Refused for that alone, whatever the threshold.
+    const open = { ...calibrationFor(engine.embedder.id), threshold: 0, relatedFloor: 0 };
+    expect(await engine.ask("What's the capital of Australia?", { calibration: open })).toMatchObject({ answered: false, related: [] });
+    expect((await engine.ask("What's the capital of the region?", { calibration: open })).answered).toBe(true);
   });
 });
 
