@@ -159,7 +159,7 @@ export function compoundUnit(text: string, e: Span): string | null {
   return /-(\p{L}+)$/u.exec(text.slice(e.start, e.end))?.[1] ?? /^-(\p{L}+)/u.exec(text.slice(e.end))?.[1] ?? null;
 }
 
-// "A 5,000-strong crowd" counts people, "the 11-day campaign" and "the 9,000-seat hall" do not.
+// "A 5,000-strong crowd" counts people, "the 11-day campaign" and "a 40-page report" do not.
 const PEOPLE_UNITS = new Set(terms('strong member man men person people'));
 const countsPeople = (unit: string | null) => unit === null || terms(unit).some((t) => PEOPLE_UNITS.has(t));
 
