@@ -103,7 +103,7 @@ export function answerSpan(source: string, sentences: Span[], q: QuestionAnalysi
       const asPerson = q.strictPerson && e.type === 'name' && personLike(text, e, spans);
       const f = asPerson ? 1 : fit(want, e.type);
       if (f === null || (q.strictPerson && e.type !== 'person' && !asPerson)) continue;
-      if (want === 'person' && q.otherRoles.size && heldRole(text, e, q.otherRoles)) continue;
+      if (want === 'person' && ((q.otherRoles.size && heldRole(text, e, q.otherRoles)) || (q.askedRoles.size && otherRoleThanAsked(text, e, q.askedRoles)))) continue;
       // A place is not a country where a city is asked for, nor a person's name ("President Vladimir Putin").
       if (want === 'place' && ((q.head && otherKindOfPlace(q.head, text.slice(e.start, e.end))) || (e.type === 'name' && spans.some((o) => o.type === 'person' && o.start < e.end && e.start < o.end)))) continue;
       const clause = want === 'reason' || want === 'definition' || want === 'statement';
@@ -134,13 +134,29 @@ export function answerSpan(source: string, sentences: Span[], q: QuestionAnalysi
   return best && { start: best.start, end: best.end, offFocus: best.offFocus || (want === 'definition' && !!q.acronym) };
 }
 
-const ROLE_BEFORE = new RegExp(String.raw`\b(${PERSON_ROLES.join('|')})s?,?\s+$`, 'i');
+// "The court’s chief prosecutor, Karim Khan", "the Minister of Security, Patricia Bullrich", "Karim Khan, the chief prosecutor".
+const ROLE_BEFORE = new RegExp(String.raw`\b(${PERSON_ROLES.join('|')})s?(?:\s+(?:of|for)\s+(?:the\s+)?\p{Lu}[\p{L}’'-]*(?:\s+\p{Lu}[\p{L}’'-]*)*)?,?\s+$`, 'iu');
 const ROLE_AFTER = new RegExp(String.raw`^,\s+(?:(?:the|a|an)\s+)?(?:[\p{L}’'-]+\s+){0,3}?(${PERSON_ROLES.join('|')})\b`, 'iu');
 
-/** Whether the person `e` is introduced by one of `roles`, right before or in apposition after: "the court’s chief prosecutor, Karim Khan", "Karim Khan, the chief prosecutor". */
+/** The role that introduces the person `e`, right before or in apposition after, or null. */
+function introducedAs(text: string, e: Span): string | null {
+  return ROLE_BEFORE.exec(text.slice(Math.max(0, e.start - 60), e.start))?.[1] ?? ROLE_AFTER.exec(text.slice(e.end, e.end + 60))?.[1] ?? null;
+}
+
+/** Whether the person `e` is introduced by one of `roles`: "the court’s chief prosecutor, Karim Khan". */
 function heldRole(text: string, e: Span, roles: Set<string>): boolean {
-  const role = ROLE_BEFORE.exec(text.slice(Math.max(0, e.start - 40), e.start))?.[1] ?? ROLE_AFTER.exec(text.slice(e.end, e.end + 60))?.[1];
+  const role = introducedAs(text, e);
   return !!role && terms(role).some((t) => roles.has(t));
+}
+
+// Roles any office holder fills: a minister is an official, a general secretary a party's leader.
+const GENERIC_ROLES = new Set(terms('official leader member head chief representative figure person'));
+
+/** Whether the person `e` is introduced by a role other than the specific one asked for ("which senators…" against "the Minister of Security, Patricia Bullrich"). */
+function otherRoleThanAsked(text: string, e: Span, asked: Set<string>): boolean {
+  const specific = [...asked].filter((t) => !GENERIC_ROLES.has(t));
+  const role = specific.length ? introducedAs(text, e) : null;
+  return !!role && !terms(role).some((t) => asked.has(t) || GENERIC_ROLES.has(t));
 }
 
 // Counts in words that give no figure: "thousands of jobs" does not say exactly how many.

@@ -15,6 +15,8 @@ export interface QuestionAnalysis {
   strictPerson: boolean;
   /** Roles a person question names for someone other than the one it asks for ("which senators wrote to the ICC prosecutor?" → prosecutor): whoever holds one is not the answer. */
   otherRoles: Set<string>;
+  /** Roles a person question asks for ("who is the chief prosecutor?" → chief, prosecutor): a person introduced by another role, unless a generic one ("official"), is not the answer. */
+  askedRoles: Set<string>;
   /** The stem of the noun a "which/what <noun>" question asks for a name of ("which constituency" → constitu), or null: the name written next to that noun ("the Srirampur constituency") is the one asked for. */
   head: string | null;
   /** Stemmed terms of the question: an answer span made only of these restates the question. */
@@ -121,6 +123,7 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     aboutAuthor,
     strictPerson,
     otherRoles: expects === 'person' ? otherRoles(lower) : new Set(),
+    askedRoles: expects === 'person' ? new Set(terms(ASKED_ROLE.exec(lower)?.[1] ?? '')) : new Set(),
     head: head && expects && NAMED.has(expects) ? (terms(head)[0] ?? null) : null,
     terms: new Set(terms(question)),
     counts: new Set(terms(counted)),

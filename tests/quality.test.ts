@@ -56,6 +56,13 @@ describe('the words that answer, inside a quote', () => {
     expect(expandShorthand('who is the union gen sec')).toBe('who is the union general secretary');
   });
 
+  it('does not answer a question for one role with a person introduced by another, unless the role asked is generic', () => {
+    const text = 'The evidence came from the Minister of Security, Carla Duarte, who says her ministry received 900 calls.';
+    expect(spanOf('Who is the prosecutor that cut the 900 calls to 45?', text)).toBeNull();
+    expect(spanOf('Who is the minister that received 900 calls?', text)).toBe('Carla Duarte');
+    expect(spanOf('Which official received the calls?', text)).toBe('Carla Duarte');
+  });
+
   it('answers "which city" with no country and "which country" with no city, and a place question with no person', () => {
     const text = 'After the summit, President Anton Varga visited Norway and then Bergen.';
     expect(spanOf('Which city did the president visit after the summit?', text)).toBe('Bergen');
