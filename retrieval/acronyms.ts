@@ -6,16 +6,17 @@ import type { Span } from './text.ts';
  * the abbreviation ("CPIML's solidarity…") says nothing about what it stands for.
  */
 
-// "what does SFI stand for", "what's FOL short for", "the full form of RMT", "what does IUSF mean".
-const SPELLED_OUT = /\b(?:what(?:'s| is| are| does| do| did)|whats) (?:the )?([\p{L}()&.-]{2,12}) (?:actually |really |exactly )?(stand|stands|stood) for\b|\b(?:what(?:'s| is| are)|whats) (?:the )?([\p{L}()&.-]{2,12}) (?:short|an abbreviation|an acronym) for\b|\b(?:full form|full name|abbreviation|acronym) (?:of|for) (?:the )?([\p{L}()&.-]{2,12})\b/iu;
+// "what does SFI stand for", "what's FOL short for", "the full form of RMT", "SCO stands for what?", "what does IUSF mean".
+const SPELLED_OUT = /\b(?:what(?:'s| is| are| does| do| did)|whats) (?:the )?([\p{L}()&.-]{2,12}) (?:actually |really |exactly )?(stand|stands|stood) for\b|\b(?:what(?:'s| is| are)|whats) (?:the )?([\p{L}()&.-]{2,12}) (?:short|an abbreviation|an acronym) for\b|\b(?:full form|full name|abbreviation|acronym) (?:of|for) (?:the )?([\p{L}()&.-]{2,12})\b|^\s*(?:so |and |ok )?(?:the )?([\p{L}()&.-]{2,12}) (?:stands|stand|is short) for\s*(?:what\b|\?)/iu;
 const MEANS = /\bwhat (?:does|do|did) (?:the )?([\p{L}()&.-]{2,12}) (?:actually |really |exactly )?mean\b/iu;
 
-/** The letters a question asks the spelling-out of, upper-cased ("CPI(M)" → "CPIM"), or null; "what does X mean" counts only when X is written in capitals. */
+/** The letters a question asks the spelling-out of, upper-cased ("CPI(M)" → "CPIM"), or null. */
 export function acronymAsked(question: string): string | null {
   const q = question.replace(/[’‘]/g, "'");
   const m = SPELLED_OUT.exec(q);
-  const word = m ? (m[1] ?? m[3] ?? m[4]) : MEANS.exec(q)?.[1];
-  if (!word || (!m && !/\p{Lu}.*\p{Lu}/u.test(word))) return null;
+  const word = m ? (m[1] ?? m[3] ?? m[4] ?? m[5]) : MEANS.exec(q)?.[1];
+  // "What does X mean" and "X stands for what" ask about initials only when X is written in capitals ("this stands for what" does not).
+  if (!word || ((!m || m[5]) && !/\p{Lu}.*\p{Lu}/u.test(word))) return null;
   const letters = word.replace(/[^\p{L}]/gu, '').toUpperCase();
   return letters.length >= 2 && letters.length <= 8 ? letters : null;
 }

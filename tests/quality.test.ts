@@ -76,6 +76,8 @@ describe('the words that answer, inside a quote', () => {
       expect(spanOf(q!, text)).toBe(want);
     }
     expect(acronymAsked('what does the levy mean?')).toBeNull();
+    expect(acronymAsked('NPA stands for what?')).toBe('NPA');
+    expect(acronymAsked('this stands for what?')).toBeNull();
     // Another set of initials is not part of a spelling-out: "Ports Alliance (NPA)" does not spell PAN.
     expect(expansionIn(text, 'PAN')).toBeNull();
     const used = answerSpan('The NPA met again.', [{ start: 0, end: 18 }], analyzeQuestion('What does NPA stand for?'));
