@@ -7,16 +7,16 @@ import type { Span } from './text.ts';
  */
 
 // "what does SFI stand for", "what's FOL short for", "the full form of RMT", "SCO stands for what?", "what does IUSF mean".
-const SPELLED_OUT = /\b(?:what(?:'s| is| are| does| do| did)|whats) (?:the )?([\p{L}()&.-]{2,12}) (?:actually |really |exactly )?(stand|stands|stood) for\b|\b(?:what(?:'s| is| are)|whats) (?:the )?([\p{L}()&.-]{2,12}) (?:short|an abbreviation|an acronym) for\b|\b(?:full form|full name|abbreviation|acronym) (?:of|for) (?:the )?([\p{L}()&.-]{2,12})\b|^\s*(?:so |and |ok )?(?:the )?([\p{L}()&.-]{2,12}) (?:stands|stand|is short) for\s*(?:what\b|\?)/iu;
+const SPELLED_OUT = /\b(?:what(?:'s| is| are| does| do| did)|whats) (?:the )?([\p{L}()&.-]{2,12}) (?:actually |really |exactly )?(?:stand|stands|stood) for\b|\b(?:what(?:'s| is| are)|whats) (?:the )?([\p{L}()&.-]{2,12}) (?:short|an abbreviation|an acronym) for\b|\b(?:full form|full name|abbreviation|acronym) (?:of|for) (?:the )?([\p{L}()&.-]{2,12})\b|^\s*(?:so |and |ok )?(?:the )?([\p{L}()&.-]{2,12}) (?:stands|stand|is short) for\s*(?:what\b|\?)/iu;
 const MEANS = /\bwhat (?:does|do|did) (?:the )?([\p{L}()&.-]{2,12}) (?:actually |really |exactly )?mean\b/iu;
 
 /** The letters a question asks the spelling-out of, upper-cased ("CPI(M)" → "CPIM"), or null. */
 export function acronymAsked(question: string): string | null {
   const q = question.replace(/[’‘]/g, "'");
   const m = SPELLED_OUT.exec(q);
-  const word = m ? (m[1] ?? m[3] ?? m[4] ?? m[5]) : MEANS.exec(q)?.[1];
+  const word = m ? (m[1] ?? m[2] ?? m[3] ?? m[4]) : MEANS.exec(q)?.[1];
   // "What does X mean" and "X stands for what" ask about initials only when X is written in capitals ("this stands for what" does not).
-  if (!word || ((!m || m[5]) && !/\p{Lu}.*\p{Lu}/u.test(word))) return null;
+  if (!word || ((!m || m[4]) && !/\p{Lu}.*\p{Lu}/u.test(word))) return null;
   const letters = word.replace(/[^\p{L}]/gu, '').toUpperCase();
   return letters.length >= 2 && letters.length <= 8 ? letters : null;
 }

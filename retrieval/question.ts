@@ -118,12 +118,13 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const said = expects === 'definition' ? null : saidBy(lower);
   const polar = expects === null && POLAR.test(lower.trim());
   const outcome = asksOutcome(lower);
+  const askedRoles = new Set<string>(expects === 'person' ? terms(ASKED_ROLE.exec(lower)?.[1] ?? '') : []);
   return {
     expects: said === null ? expects : 'statement',
     aboutAuthor,
     strictPerson,
-    otherRoles: expects === 'person' ? otherRoles(lower) : new Set(),
-    askedRoles: expects === 'person' ? new Set(terms(ASKED_ROLE.exec(lower)?.[1] ?? '')) : new Set(),
+    otherRoles: expects === 'person' ? otherRoles(lower, askedRoles) : new Set(),
+    askedRoles,
     head: head && expects && NAMED.has(expects) ? (terms(head)[0] ?? null) : null,
     terms: new Set(terms(question)),
     counts: new Set(terms(counted)),
@@ -150,8 +151,7 @@ const ROLES = new RegExp(String.raw`\b${ROLE}\b`, 'g');
 // the roles right after the question word are the ones asked for.
 const ASKED_ROLE = new RegExp(String.raw`\b(?:(?:who(?:'s| is| was| are| were| has been)(?: the| a| an)?|which|what)(?: [\w'-]+){0,3}? |who )(${ROLE}(?: ${ROLE})*)\b`);
 
-function otherRoles(lower: string): Set<string> {
-  const asked = new Set(terms(ASKED_ROLE.exec(lower)?.[1] ?? ''));
+function otherRoles(lower: string, asked: Set<string>): Set<string> {
   return new Set(terms([...lower.matchAll(ROLES)].map((m) => m[0]).join(' ')).filter((t) => !asked.has(t)));
 }
 
